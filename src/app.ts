@@ -1,0 +1,33 @@
+import type { ApplicationFunction, Probot } from "probot";
+import { botIdentity } from "./github/identity.js";
+import { registerCommandHandler } from "./handlers/command-events.js";
+import { helpCommand } from "./handlers/commands.js";
+import { registerConfigCheck } from "./handlers/config-events.js";
+import { registerDependencyHandlers } from "./handlers/dependency-events.js";
+import type { AppDeps } from "./handlers/deps.js";
+
+export interface BatchbotOptions {
+  /** The app's bot login (`slug[bot]`); read from `GET /app` when not given. */
+  botLogin?: string;
+  /** Hosts whose issue URLs count as references; github.com plus `GHE_HOST`. */
+  hosts?: string[];
+}
+
+export function defaultHosts(env: NodeJS.ProcessEnv = process.env): string[] {
+  return ["github.com", ...(env.GHE_HOST ? [env.GHE_HOST] : [])];
+}
+
+export function batchbot(options: BatchbotOptions = {}): ApplicationFunction {
+  return (app: Probot) => {
+    const deps: AppDeps = {
+      app,
+      hosts: options.hosts ?? defaultHosts(),
+      botLogin: botIdentity(app, options.botLogin ?? process.env.BATCHBOT_BOT_LOGIN),
+      commands: [],
+    };
+    deps.commands.push(helpCommand(() => deps.commands));
+    registerDependencyHandlers(deps);
+    registerConfigCheck(deps);
+    registerCommandHandler(deps);
+  };
+}

@@ -1,0 +1,78 @@
+import type { BatchConfig } from "./config.js";
+import { parseDependencies } from "./dependencies.js";
+import { type IssueRef, type RepoRef, refKey } from "./references.js";
+
+export type IssueState = "OPEN" | "CLOSED";
+/** GitHub's state reasons; `null` on issues closed before GitHub recorded reasons. */
+export type StateReason = "COMPLETED" | "NOT_PLANNED" | "REOPENED" | "DUPLICATE" | null;
+
+/** An issue as the registry reads it from GitHub (or from `gh issue list --json`). */
+export interface IssueRecord {
+  id: string;
+  databaseId: number | null;
+  number: number;
+  title: string;
+  body: string;
+  state: IssueState;
+  stateReason: StateReason;
+  labels: string[];
+  assignees: string[];
+  createdAt: string;
+  updatedAt: string;
+  closedAt: string | null;
+}
+
+export const PRIORITIES = ["critical", "high", "medium", "low", "none"] as const;
+export type Priority = (typeof PRIORITIES)[number];
+
+export interface Spec extends IssueRecord {
+  key: string;
+  repo: RepoRef;
+  domains: string[];
+  domain: string | null;
+  priority: Priority;
+  partial: boolean;
+  dependencies: IssueRef[];
+}
+
+export function isSpec(issue: Pick<IssueRecord, "labels">, config: BatchConfig): boolean {
+  return hasLabel(issue.labels, config.labels.spec);
+}
+
+export function hasLabel(labels: readonly string[], name: string): boolean {
+  const wanted = name.toLowerCase();
+  return labels.some((l) => l.toLowerCase() === wanted);
+}
+
+export function toSpec(
+  issue: IssueRecord,
+  repo: RepoRef,
+  config: BatchConfig,
+  hosts?: readonly string[],
+): Spec {
+  const { "domain-prefix": domainPrefix, "priority-prefix": priorityPrefix, partial } = config.labels;
+  const domains: string[] = [];
+  let priority: Priority = "none";
+  for (const label of issue.labels) {
+    const lower = label.toLowerCase();
+    if (lower.startsWith(domainPrefix.toLowerCase())) {
+      const domain = label.slice(domainPrefix.length).trim();
+      if (domain) domains.push(domain);
+    } else if (lower.startsWith(priorityPrefix.toLowerCase())) {
+      const value = lower.slice(priorityPrefix.length).trim() as Priority;
+      if (PRIORITIES.includes(value) && PRIORITIES.indexOf(value) < PRIORITIES.indexOf(priority))
+        priority = value;
+    }
+  }
+  domains.sort();
+  return {
+    ...issue,
+    key: refKey({ ...repo, number: issue.number }),
+    repo,
+    domains,
+    domain: domains[0] ?? null,
+    priority,
+    partial: hasLabel(issue.labels, partial),
+    dependencies: parseDependencies(issue.body, repo, hosts),
+  };
+}

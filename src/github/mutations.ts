@@ -1,0 +1,58 @@
+import { chunk, type GitHub, graphqlPartial } from "./graphql.js";
+
+/** One GraphQL mutation field, to be sent together with others under aliases. */
+export interface Mutation {
+  field: string;
+  inputType: string;
+  input: Record<string, unknown>;
+  /** Selection on the payload; `clientMutationId` when the result isn't needed. */
+  select?: string;
+  /** What this write is, for logs and failure reports. */
+  describe: string;
+}
+
+export interface MutationOutcome {
+  results: unknown[];
+  failures: Array<{ mutation: Mutation; message: string }>;
+  requests: number;
+}
+
+export const MUTATIONS_PER_REQUEST = 50;
+
+export function mutationDocument(mutations: readonly Mutation[]): string {
+  const variables = mutations.map((m, i) => `$i${i}: ${m.inputType}!`).join(", ");
+  const fields = mutations.map(
+    (m, i) => `  m${i}: ${m.field}(input: $i${i}) { ${m.select ?? "clientMutationId"} }`,
+  );
+  return `mutation BatchbotWrites(${variables}) {\n${fields.join("\n")}\n}`;
+}
+
+/** Sends mutations as aliased fields, at most 50 per request. A failed field doesn't stop the others. */
+export async function runMutations(
+  octokit: GitHub,
+  mutations: readonly Mutation[],
+): Promise<MutationOutcome> {
+  const outcome: MutationOutcome = { results: [], failures: [], requests: 0 };
+  for (const group of chunk(mutations, MUTATIONS_PER_REQUEST)) {
+    const variables = Object.fromEntries(group.map((m, i) => [`i${i}`, m.input]));
+    outcome.requests++;
+    try {
+      const { data, errors } = await graphqlPartial<Record<string, unknown>>(
+        octokit,
+        mutationDocument(group),
+        variables,
+      );
+      group.forEach((mutation, i) => {
+        const error = errors.find((e) => e.path?.[0] === `m${i}`);
+        if (error) outcome.failures.push({ mutation, message: error.message });
+        outcome.results.push(data?.[`m${i}`] ?? null);
+      });
+    } catch (error) {
+      for (const mutation of group) {
+        outcome.failures.push({ mutation, message: (error as Error).message });
+        outcome.results.push(null);
+      }
+    }
+  }
+  return outcome;
+}

@@ -1,0 +1,178 @@
+import { type DependencyStatus, dependencyStatus } from "../domain/readiness.js";
+import { type IssueRef, type RepoRef, refKey } from "../domain/references.js";
+import type { IssueRecord, IssueState, StateReason } from "../domain/spec.js";
+import { chunk, type GitHub, graphqlPartial } from "./graphql.js";
+
+/** The registry page query, with one aliased `label(name:)` per label batchbot writes. */
+export function registryDocument(labelCount: number): string {
+  const labelVariables = Array.from({ length: labelCount }, (_, i) => `, $l${i}: String!`).join("");
+  const labelFields = Array.from(
+    { length: labelCount },
+    (_, i) => `      l${i}: label(name: $l${i}) { id name }\n`,
+  ).join("");
+  return /* GraphQL */ `
+  query BatchbotRegistry($owner: String!, $name: String!, $specLabel: String!, $cursor: String${labelVariables}) {
+    repository(owner: $owner, name: $name) {
+      id
+${labelFields}      issues(first: 100, after: $cursor, labels: [$specLabel], orderBy: { field: CREATED_AT, direction: ASC }) {
+        pageInfo { hasNextPage endCursor }
+        nodes {
+          id
+          databaseId
+          number
+          title
+          body
+          state
+          stateReason
+          createdAt
+          updatedAt
+          closedAt
+          labels(first: 50) { nodes { name } }
+          assignees(first: 20) { nodes { login } }
+        }
+      }
+    }
+  }
+`;
+}
+
+interface IssueNode {
+  id: string;
+  databaseId: number | null;
+  number: number;
+  title: string;
+  body: string;
+  state: IssueState;
+  stateReason: StateReason;
+  createdAt: string;
+  updatedAt: string;
+  closedAt: string | null;
+  labels: { nodes: Array<{ name: string }> } | null;
+  assignees: { nodes: Array<{ login: string }> } | null;
+}
+
+interface RegistryPage {
+  repository: {
+    id: string;
+    [label: `l${number}`]: { id: string; name: string } | null;
+    issues: { pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: IssueNode[] };
+  } | null;
+}
+
+export interface RegistrySnapshot {
+  repositoryId: string;
+  /** Node ids of the repository's labels, by lower-cased name. */
+  labelIds: Map<string, string>;
+  issues: IssueRecord[];
+  requests: number;
+}
+
+export function toIssueRecord(node: IssueNode): IssueRecord {
+  return {
+    id: node.id,
+    databaseId: node.databaseId,
+    number: node.number,
+    title: node.title,
+    body: node.body ?? "",
+    state: node.state,
+    stateReason: node.stateReason,
+    labels: node.labels?.nodes.map((l) => l.name) ?? [],
+    assignees: node.assignees?.nodes.map((a) => a.login) ?? [],
+    createdAt: node.createdAt,
+    updatedAt: node.updatedAt,
+    closedAt: node.closedAt,
+  };
+}
+
+/** Every issue carrying the SPEC label, open and closed, 100 per request; plus the ids of the labels batchbot writes. */
+export async function readRegistry(
+  octokit: GitHub,
+  repo: RepoRef,
+  specLabel: string,
+  labelNames: readonly string[],
+): Promise<RegistrySnapshot> {
+  const snapshot: RegistrySnapshot = { repositoryId: "", labelIds: new Map(), issues: [], requests: 0 };
+  const document = registryDocument(labelNames.length);
+  const labelVariables = Object.fromEntries(labelNames.map((name, i) => [`l${i}`, name]));
+  let cursor: string | null = null;
+  do {
+    snapshot.requests++;
+    const page: RegistryPage = await octokit.graphql<RegistryPage>(document, {
+      owner: repo.owner,
+      name: repo.repo,
+      specLabel,
+      cursor,
+      ...labelVariables,
+    });
+    if (!page.repository) throw new Error(`repository ${repo.owner}/${repo.repo} is not readable`);
+    snapshot.repositoryId = page.repository.id;
+    labelNames.forEach((_, i) => {
+      const label = page.repository?.[`l${i}`];
+      if (label) snapshot.labelIds.set(label.name.toLowerCase(), label.id);
+    });
+    for (const node of page.repository.issues.nodes) snapshot.issues.push(toIssueRecord(node));
+    cursor = page.repository.issues.pageInfo.hasNextPage ? page.repository.issues.pageInfo.endCursor : null;
+  } while (cursor);
+  return snapshot;
+}
+
+export interface ExternalIssue {
+  status: DependencyStatus;
+  databaseId: number | null;
+}
+
+export const LOOKUPS_PER_REQUEST = 50;
+
+export function lookupDocument(count: number): string {
+  const variables: string[] = [];
+  const fields: string[] = [];
+  for (let i = 0; i < count; i++) {
+    variables.push(`$o${i}: String!`, `$r${i}: String!`, `$n${i}: Int!`);
+    fields.push(
+      `  x${i}: repository(owner: $o${i}, name: $r${i}) { issueOrPullRequest(number: $n${i}) { __typename ... on Issue { databaseId state stateReason } ... on PullRequest { databaseId state } } }`,
+    );
+  }
+  return `query BatchbotLookup(${variables.join(", ")}) {\n${fields.join("\n")}\n}`;
+}
+
+interface LookupNode {
+  issueOrPullRequest:
+    | { __typename: "Issue"; databaseId: number | null; state: IssueState; stateReason: StateReason }
+    | { __typename: "PullRequest"; databaseId: number | null; state: "OPEN" | "CLOSED" | "MERGED" }
+    | null;
+}
+
+/** States of issues outside the registry (other repositories, issues here without the SPEC label), 50 per request. */
+export async function lookupIssues(
+  octokit: GitHub,
+  refs: readonly IssueRef[],
+): Promise<{ issues: Map<string, ExternalIssue>; requests: number }> {
+  const issues = new Map<string, ExternalIssue>();
+  let requests = 0;
+  for (const group of chunk(refs, LOOKUPS_PER_REQUEST)) {
+    const variables: Record<string, unknown> = {};
+    group.forEach((ref, i) => {
+      variables[`o${i}`] = ref.owner;
+      variables[`r${i}`] = ref.repo;
+      variables[`n${i}`] = ref.number;
+    });
+    requests++;
+    const { data } = await graphqlPartial<Record<string, LookupNode | null>>(
+      octokit,
+      lookupDocument(group.length),
+      variables,
+    );
+    group.forEach((ref, i) => {
+      const node = data?.[`x${i}`]?.issueOrPullRequest ?? null;
+      const status = node
+        ? dependencyStatus(
+            node.__typename === "PullRequest"
+              ? { state: node.state, isPullRequest: true }
+              : { state: node.state, stateReason: node.stateReason },
+          )
+        : dependencyStatus(null);
+      issues.set(refKey(ref), { status, databaseId: node?.databaseId ?? null });
+    });
+  }
+  return { issues, requests };
+}

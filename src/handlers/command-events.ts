@@ -1,0 +1,62 @@
+import { parseCommands } from "../domain/commands.js";
+import { formatConfigProblems } from "../domain/config.js";
+import { react } from "../github/reactions.js";
+import { replyOnce } from "../github/replies.js";
+import { type CommandContext, findCommand, UsageError, unknownCommandReply, usageReply } from "./commands.js";
+import { type AppDeps, configOf, fromSelf, repoOf } from "./deps.js";
+
+/**
+ * `/batch` commands in issue and pull-request comments. Every command comment gets at most one reply, and a
+ * redelivered comment gets none (the reply carries the command's comment id).
+ */
+export function registerCommandHandler(deps: AppDeps): void {
+  deps.app.on("issue_comment.created", async (context) => {
+    if (await fromSelf(deps, context)) return;
+    const { comment, issue } = context.payload;
+    const lines = parseCommands(comment.body);
+    if (lines.length === 0) return;
+    const repo = repoOf(context);
+    const botLogin = await deps.botLogin();
+    const answer = (body: string) =>
+      replyOnce(context.octokit, repo, issue.number, comment.id, botLogin, body);
+    const loaded = await configOf(context);
+    if (!loaded.ok) {
+      await answer(formatConfigProblems(loaded.problems));
+      return;
+    }
+    const ctx: CommandContext = {
+      octokit: context.octokit,
+      repo,
+      config: loaded.config,
+      botLogin,
+      hosts: deps.hosts,
+      log: context.log.child({ command: lines.map((l) => l.name).join(",") }),
+      issueNumber: issue.number,
+      issueNodeId: issue.node_id,
+      isPullRequest: !!issue.pull_request,
+      issueBody: issue.body ?? "",
+      issueLabels: (issue.labels ?? []).map((l) => (typeof l === "string" ? l : l.name)),
+      commentId: comment.id,
+      sender: comment.user?.login ?? context.payload.sender.login,
+    };
+    const replies: string[] = [];
+    const reactions = new Set<"eyes" | "-1" | "+1" | "confused">();
+    for (const line of lines) {
+      const command = findCommand(deps.commands, line.name);
+      if (!command) {
+        replies.push(unknownCommandReply(line.name, deps.commands));
+        continue;
+      }
+      try {
+        const outcome = await command.run(ctx, line);
+        if (outcome.reply) replies.push(outcome.reply);
+        if (outcome.reaction) reactions.add(outcome.reaction);
+      } catch (error) {
+        if (!(error instanceof UsageError)) throw error;
+        replies.push(usageReply(command, error.message));
+      }
+    }
+    for (const reaction of reactions) await react(context.octokit, repo, comment.id, reaction);
+    if (replies.length) await answer(replies.join("\n\n---\n\n"));
+  });
+}

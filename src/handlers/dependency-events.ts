@@ -1,0 +1,91 @@
+import type { Context } from "probot";
+import { loadRepoConfig } from "../github/config-reader.js";
+import { type SyncReport, syncAfterChange, syncRepository } from "./dependency-sync.js";
+import { type AppDeps, configOf, fromSelf, repoOf } from "./deps.js";
+import { changeFromPayload, type IssuesPayload, isReadinessRelevant } from "./issue-events.js";
+import type { Runtime } from "./runtime.js";
+
+export const ISSUE_ACTIONS = [
+  "opened",
+  "edited",
+  "labeled",
+  "unlabeled",
+  "closed",
+  "reopened",
+  "deleted",
+  "transferred",
+] as const;
+
+function logReport(context: Context, what: string, report: SyncReport) {
+  const level = report.failures.length ? "warn" : "info";
+  context.log[level](
+    {
+      reads: report.reads,
+      writes: report.writes,
+      labelChanges: report.labelChanges.length,
+      failures: report.failures,
+    },
+    what,
+  );
+}
+
+/** Readiness labels, dependency explanations and native relations, kept right as issues change. */
+export function registerDependencyHandlers(deps: AppDeps): void {
+  const { app, hosts } = deps;
+  app.on(
+    ISSUE_ACTIONS.map((a) => `issues.${a}` as const),
+    async (context) => {
+      if (await fromSelf(deps, context)) return;
+      const payload = context.payload as unknown as IssuesPayload;
+      const loaded = await configOf(context);
+      if (!loaded.ok) {
+        context.log.warn({ problems: loaded.problems }, "invalid configuration; nothing changed");
+        return;
+      }
+      const { config } = loaded;
+      if (!isReadinessRelevant(payload, [config.labels.spec, config.labels.blocked, config.labels.ready]))
+        return;
+      const rt: Runtime = {
+        octokit: context.octokit,
+        repo: repoOf(context),
+        config,
+        botLogin: await deps.botLogin(),
+        hosts,
+        log: context.log,
+      };
+      logReport(
+        context,
+        `dependency sync after issues.${payload.action}`,
+        await syncAfterChange(rt, changeFromPayload(payload)),
+      );
+    },
+  );
+
+  app.on(["installation.created", "installation_repositories.added"], async (context) => {
+    const payload = context.payload as {
+      repositories?: Array<{ full_name: string }>;
+      repositories_added?: Array<{ full_name: string }>;
+    };
+    const repositories = payload.repositories_added ?? payload.repositories ?? [];
+    for (const { full_name } of repositories) {
+      const [owner, repo] = full_name.split("/") as [string, string];
+      const loaded = await loadRepoConfig(context.octokit, { owner, repo });
+      if (!loaded.ok) {
+        context.log.warn(
+          { repository: full_name, problems: loaded.problems },
+          "invalid configuration; repository skipped",
+        );
+        continue;
+      }
+      const rt: Runtime = {
+        octokit: context.octokit,
+        repo: { owner, repo },
+        config: loaded.config,
+        botLogin: await deps.botLogin(),
+        hosts,
+        log: context.log,
+      };
+      logReport(context, `installation sync of ${full_name}`, await syncRepository(rt));
+    }
+  });
+}

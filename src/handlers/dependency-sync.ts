@@ -1,0 +1,267 @@
+import type { BatchConfig } from "../domain/config.js";
+import type { DependencyStatus, LabelChange } from "../domain/readiness.js";
+import {
+  isNoChange,
+  problemsEqual,
+  readinessLabelChange,
+  renderDependencyProblems,
+} from "../domain/readiness.js";
+import { type IssueRef, refKey } from "../domain/references.js";
+import {
+  affectedBy,
+  buildRegistry,
+  externalReferences,
+  readinessOf,
+  statusLookup,
+  withVersion,
+} from "../domain/registry.js";
+import { hasLabel, type IssueRecord, isSpec, type Spec } from "../domain/spec.js";
+import { withSection } from "../domain/sticky.js";
+import { mirrorDependencyLinks } from "../github/dependency-links.js";
+import { createLabelMutation, labelMutations, stickyMutation } from "../github/issue-writer.js";
+import { type Mutation, runMutations } from "../github/mutations.js";
+import { type ExternalIssue, lookupIssues, readRegistry } from "../github/registry-reader.js";
+import { readStickyComments } from "../github/sticky-reader.js";
+import type { RequestCount, Runtime } from "./runtime.js";
+
+export const DEPENDENCY_SECTION = "dependencies";
+
+/** A change to one issue, as a webhook tells it. */
+export interface IssueChange {
+  current: IssueRecord;
+  /** The issue before the change: `null` if it didn't exist, `"unknown"` when the event doesn't say. */
+  previous: IssueRecord | null | "unknown";
+  /** Whether the issue is gone from this repository (deleted, transferred). */
+  removed: boolean;
+  /** Mirror the written dependencies into GitHub's native relations (opened, edited). */
+  mirror: boolean;
+}
+
+export interface SyncReport extends RequestCount {
+  labelChanges: Array<{ number: number; change: LabelChange }>;
+  stickyChanges: number[];
+  failures: string[];
+}
+
+function readinessLabelNames(config: BatchConfig): string[] {
+  return [config.labels.blocked, config.labels.ready];
+}
+
+async function loadRegistry(rt: Runtime, report: SyncReport) {
+  const snapshot = await readRegistry(
+    rt.octokit,
+    rt.repo,
+    rt.config.labels.spec,
+    readinessLabelNames(rt.config),
+  );
+  report.reads += snapshot.requests;
+  return { snapshot, registry: buildRegistry(rt.repo, snapshot.issues, rt.config, rt.hosts) };
+}
+
+async function lookupExternal(
+  rt: Runtime,
+  refs: IssueRef[],
+  report: SyncReport,
+): Promise<Map<string, ExternalIssue>> {
+  if (refs.length === 0) return new Map();
+  const { issues, requests } = await lookupIssues(rt.octokit, refs);
+  report.reads += requests;
+  return issues;
+}
+
+function statuses(external: ReadonlyMap<string, ExternalIssue>): Map<string, DependencyStatus> {
+  return new Map([...external].map(([key, issue]) => [key, issue.status]));
+}
+
+/** Creates the readiness labels a repository lacks, so their ids can be used in the same event. */
+async function ensureLabels(
+  rt: Runtime,
+  repositoryId: string,
+  labelIds: Map<string, string>,
+  needed: Iterable<string>,
+  report: SyncReport,
+): Promise<void> {
+  const keyOf = (name: string) =>
+    Object.entries(rt.config.labels).find(([, v]) => v.toLowerCase() === name.toLowerCase())?.[0] ?? name;
+  const missing = [...new Set([...needed].map((n) => n.toLowerCase()))].filter((n) => !labelIds.has(n));
+  if (missing.length === 0) return;
+  const names = missing.map((lower) => [...needed].find((n) => n.toLowerCase() === lower)!);
+  const outcome = await runMutations(
+    rt.octokit,
+    names.map((name) => createLabelMutation(repositoryId, name, keyOf(name))),
+  );
+  report.writes += outcome.requests;
+  outcome.results.forEach((result) => {
+    const label = (result as { label?: { id: string; name: string } } | null)?.label;
+    if (label) labelIds.set(label.name.toLowerCase(), label.id);
+  });
+  report.failures.push(...outcome.failures.map((f) => `${f.mutation.describe}: ${f.message}`));
+}
+
+function emptyReport(): SyncReport {
+  return { reads: 0, writes: 0, labelChanges: [], stickyChanges: [], failures: [] };
+}
+
+/**
+ * Brings readiness labels, sticky explanations and native relations up to date after one issue changed.
+ * Reads the registry once; evaluates only the SPECs the change can affect; writes only what differs.
+ */
+export async function syncAfterChange(rt: Runtime, change: IssueChange): Promise<SyncReport> {
+  const report = emptyReport();
+  const { snapshot, registry: fresh } = await loadRegistry(rt, report);
+  const key = refKey({ ...rt.repo, number: change.current.number });
+  const after = change.removed ? withVersion(fresh, key, null, rt.config, rt.hosts) : fresh;
+  const before =
+    change.previous === "unknown" ? null : withVersion(after, key, change.previous, rt.config, rt.hosts);
+  const affected = affectedBy(key, before ?? after, after);
+
+  const openAfter = affected.map((k) => after.specs.get(k)).filter((s): s is Spec => s?.state === "OPEN");
+  const beforeSpecs = before ? affected.map((k) => before.specs.get(k)).filter((s): s is Spec => !!s) : [];
+  const external = await lookupExternal(
+    rt,
+    dedupe([
+      ...externalReferences(after, openAfter),
+      ...(before ? externalReferences(before, beforeSpecs) : []),
+    ]),
+    report,
+  );
+  const lookupAfter = statusLookup(after, statuses(external));
+
+  const mutations: Mutation[] = [];
+  const labelPlans: Array<{ subjectId: string; number: number; change: LabelChange }> = [];
+  const stickyCandidates: Array<{ number: number; text: string | null }> = [];
+  for (const k of affected) {
+    const spec = after.specs.get(k);
+    const readiness = readinessOf(after, k, lookupAfter);
+    if (spec) {
+      const labelChange = readinessLabelChange(spec, readiness, rt.config);
+      if (!isNoChange(labelChange))
+        labelPlans.push({ subjectId: spec.id, number: spec.number, change: labelChange });
+    }
+    const problemsAfter = readiness?.problems ?? [];
+    const number = spec?.number ?? before?.specs.get(k)?.number;
+    if (number === undefined || (change.removed && k === key)) continue;
+    if (before) {
+      const problemsBefore = readinessOf(before, k, statusLookup(before, statuses(external)))?.problems ?? [];
+      if (problemsEqual(problemsBefore, problemsAfter)) continue;
+    } else if (problemsAfter.length === 0 && !(spec && hasLabel(spec.labels, rt.config.labels.blocked)))
+      continue;
+    stickyCandidates.push({ number, text: renderDependencyProblems(problemsAfter, rt.repo) });
+  }
+
+  // An issue that stopped being a SPEC loses the readiness labels batchbot gave it.
+  if (!change.removed && !isSpec(change.current, rt.config)) {
+    const stale = readinessLabelNames(rt.config).filter((n) => hasLabel(change.current.labels, n));
+    if (stale.length)
+      labelPlans.push({
+        subjectId: change.current.id,
+        number: change.current.number,
+        change: { add: [], remove: stale },
+      });
+  }
+
+  await ensureLabels(
+    rt,
+    snapshot.repositoryId,
+    snapshot.labelIds,
+    labelPlans.flatMap((p) => p.change.add),
+    report,
+  );
+  for (const plan of labelPlans) {
+    mutations.push(...labelMutations(plan.subjectId, plan.change, snapshot.labelIds, `#${plan.number}`));
+    report.labelChanges.push({ number: plan.number, change: plan.change });
+  }
+
+  if (stickyCandidates.length) {
+    const { stickies, requests } = await readStickyComments(
+      rt.octokit,
+      rt.repo,
+      stickyCandidates.map((c) => c.number),
+      rt.botLogin,
+    );
+    report.reads += requests;
+    for (const candidate of stickyCandidates) {
+      const target = stickies.get(candidate.number);
+      if (!target) continue;
+      const next = withSection(target.comment?.body, DEPENDENCY_SECTION, candidate.text);
+      const mutation = stickyMutation(target.subjectId, target.comment, next, `#${candidate.number}`);
+      if (mutation) {
+        mutations.push(mutation);
+        report.stickyChanges.push(candidate.number);
+      }
+    }
+  }
+
+  if (mutations.length) {
+    const outcome = await runMutations(rt.octokit, mutations);
+    report.writes += outcome.requests;
+    report.failures.push(...outcome.failures.map((f) => `${f.mutation.describe}: ${f.message}`));
+  }
+
+  const changedSpec = after.specs.get(key);
+  if (change.mirror && changedSpec?.state === "OPEN") {
+    const idOf = (ref: IssueRef) =>
+      after.specs.get(refKey(ref))?.databaseId ?? external.get(refKey(ref))?.databaseId ?? null;
+    const previousDeps = before?.specs.get(key)?.dependencies ?? [];
+    const links = await mirrorDependencyLinks(
+      rt.octokit,
+      rt.repo,
+      changedSpec.number,
+      idSet(changedSpec.dependencies, idOf, changedSpec.databaseId),
+      idSet(previousDeps, idOf, changedSpec.databaseId),
+    );
+    report.reads += 1;
+    report.writes += links.requests - 1;
+    report.failures.push(...links.failures);
+  }
+  return report;
+}
+
+function idSet(
+  refs: readonly IssueRef[],
+  idOf: (ref: IssueRef) => number | null,
+  self: number | null,
+): Set<number> {
+  const ids = new Set<number>();
+  for (const ref of refs) {
+    const id = idOf(ref);
+    if (id !== null && id !== self) ids.add(id);
+  }
+  return ids;
+}
+
+function dedupe(refs: IssueRef[]): IssueRef[] {
+  return [...new Map(refs.map((r) => [refKey(r), r])).values()];
+}
+
+/** Labels every SPEC of a repository (installation): readiness labels only, no comments, no relations. */
+export async function syncRepository(rt: Runtime): Promise<SyncReport> {
+  const report = emptyReport();
+  const { snapshot, registry } = await loadRegistry(rt, report);
+  const open = [...registry.specs.values()].filter((s) => s.state === "OPEN");
+  const external = await lookupExternal(rt, externalReferences(registry, open), report);
+  const lookup = statusLookup(registry, statuses(external));
+  const plans = [...registry.specs.values()]
+    .map((spec) => ({
+      spec,
+      change: readinessLabelChange(spec, readinessOf(registry, spec.key, lookup), rt.config),
+    }))
+    .filter((p) => !isNoChange(p.change));
+  await ensureLabels(
+    rt,
+    snapshot.repositoryId,
+    snapshot.labelIds,
+    plans.flatMap((p) => p.change.add),
+    report,
+  );
+  const mutations = plans.flatMap((p) =>
+    labelMutations(p.spec.id, p.change, snapshot.labelIds, `#${p.spec.number}`),
+  );
+  for (const p of plans) report.labelChanges.push({ number: p.spec.number, change: p.change });
+  if (mutations.length) {
+    const outcome = await runMutations(rt.octokit, mutations);
+    report.writes += outcome.requests;
+    report.failures.push(...outcome.failures.map((f) => `${f.mutation.describe}: ${f.message}`));
+  }
+  return report;
+}

@@ -1,0 +1,29 @@
+import type { Context, Probot } from "probot";
+import type { ConfigResult } from "../domain/config.js";
+import type { RepoRef } from "../domain/references.js";
+import { loadRepoConfig } from "../github/config-reader.js";
+import { sameLogin } from "../github/sticky-reader.js";
+import type { CommandDefinition } from "./commands.js";
+
+/** What the feature modules share: built once per app in `src/app.ts`. */
+export interface AppDeps {
+  app: Probot;
+  hosts: readonly string[];
+  botLogin: () => Promise<string>;
+  /** The `/batch` commands; feature modules push theirs. */
+  commands: CommandDefinition[];
+}
+
+export function repoOf(context: Context): RepoRef {
+  const { owner, repo } = context.repo();
+  return { owner, repo };
+}
+
+export async function fromSelf(deps: AppDeps, context: Context): Promise<boolean> {
+  const sender = (context.payload as { sender?: { login?: string } }).sender?.login;
+  return !!sender && sameLogin(sender, await deps.botLogin());
+}
+
+export function configOf(context: Context): Promise<ConfigResult> {
+  return loadRepoConfig(context.octokit, repoOf(context));
+}

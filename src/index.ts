@@ -1,0 +1,3 @@
+import { batchbot } from "./app.js";
+
+export default batchbot();

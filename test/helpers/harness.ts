@@ -1,0 +1,104 @@
+import { createRequire } from "node:module";
+import { pino } from "pino";
+import { Probot, ProbotOctokit } from "probot";
+import { batchbot } from "../../src/app.js";
+import { FakeGitHub, type FakeIssue, type FakeRepo } from "./fake-github.js";
+
+const require = createRequire(import.meta.url);
+const examples = require("@octokit/webhooks-examples") as Array<{
+  name: string;
+  examples: Array<Record<string, any>>;
+}>;
+
+export const BOT = "batchbot[bot]";
+let delivery = 0;
+
+/** A real payload from @octokit/webhooks-examples for `event`/`action`, deep-copied. */
+export function examplePayload(event: string, action?: string): Record<string, any> {
+  const group = examples.find((e) => e.name === event);
+  if (!group) throw new Error(`no webhook example for ${event}`);
+  const example = group.examples.find((e) => !action || e.action === action) ?? group.examples[0]!;
+  const copy = structuredClone(example);
+  if (action) copy.action = action;
+  return copy;
+}
+
+export function repositoryPayload(repo: FakeRepo, base: Record<string, any>) {
+  return {
+    ...base,
+    id: repo.databaseId,
+    node_id: repo.id,
+    name: repo.name,
+    full_name: `${repo.owner}/${repo.name}`,
+    owner: { ...(base.owner ?? {}), login: repo.owner },
+    default_branch: "main",
+  };
+}
+
+export interface Harness {
+  probot: Probot;
+  fake: FakeGitHub;
+  receive(name: string, payload: Record<string, any>, id?: string): Promise<void>;
+  issueEvent(
+    fullName: string,
+    number: number,
+    action: string,
+    extra?: Record<string, any>,
+  ): Record<string, any>;
+  commentEvent(fullName: string, number: number, author: string, body: string): Record<string, any>;
+}
+
+export function createHarness(options: { botLogin?: string; baseUrl?: string } = {}): Harness {
+  const fake = new FakeGitHub(options.baseUrl).install();
+  const probot = new Probot({
+    githubToken: "test-token",
+    log: pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" }),
+    Octokit: ProbotOctokit.defaults({ retry: { enabled: false }, throttle: { enabled: false } }),
+    ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
+  });
+  probot.load(batchbot({ botLogin: options.botLogin ?? BOT }));
+
+  const issuePayload = (repo: FakeRepo, issue: FakeIssue) => fake.restIssue(repo, issue);
+  const harness: Harness = {
+    probot,
+    fake,
+    async receive(name, payload, id) {
+      await probot.receive({ id: id ?? `delivery-${++delivery}`, name, payload } as never);
+    },
+    issueEvent(fullName, number, action, extra = {}) {
+      const repo = fake.repo(fullName);
+      const base = examplePayload("issues", action === "closed" || action === "reopened" ? "opened" : action);
+      return {
+        ...base,
+        action,
+        issue: { ...base.issue, ...issuePayload(repo, fake.issue(fullName, number)) },
+        repository: repositoryPayload(repo, base.repository),
+        sender: { ...base.sender, login: extra.sender ?? "octocat", type: "User" },
+        installation: { id: 1, node_id: "MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMQ==" },
+        ...extra,
+      };
+    },
+    commentEvent(fullName, number, author, body) {
+      const repo = fake.repo(fullName);
+      const issue = fake.issue(fullName, number);
+      const comment = fake.addComment(fullName, number, author, body);
+      const base = examplePayload("issue_comment", "created");
+      return {
+        ...base,
+        action: "created",
+        issue: { ...base.issue, ...issuePayload(repo, issue) },
+        comment: {
+          ...base.comment,
+          id: comment.databaseId,
+          node_id: comment.id,
+          body,
+          user: { ...base.comment.user, login: author },
+        },
+        repository: repositoryPayload(repo, base.repository),
+        sender: { ...base.sender, login: author },
+        installation: { id: 1, node_id: "MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMQ==" },
+      };
+    },
+  };
+  return harness;
+}
