@@ -5,12 +5,15 @@ import { helpCommand } from "./handlers/commands.js";
 import { registerConfigCheck } from "./handlers/config-events.js";
 import { registerDependencyHandlers } from "./handlers/dependency-events.js";
 import type { AppDeps } from "./handlers/deps.js";
+import { LocalLock, type Lock } from "./infra/lock.js";
 
 export interface BatchbotOptions {
   /** The app's bot login (`slug[bot]`); read from `GET /app` when not given. */
   botLogin?: string;
   /** Hosts whose issue URLs count as references; github.com plus `GHE_HOST`. */
   hosts?: string[];
+  /** Lock for planning commands; an in-process lock by default. */
+  lock?: Lock;
 }
 
 export function defaultHosts(env: NodeJS.ProcessEnv = process.env): string[] {
@@ -24,6 +27,7 @@ export function batchbot(options: BatchbotOptions = {}): ApplicationFunction {
       hosts: options.hosts ?? defaultHosts(),
       botLogin: botIdentity(app, options.botLogin ?? process.env.BATCHBOT_BOT_LOGIN),
       commands: [],
+      lock: options.lock ?? new LocalLock(),
     };
     deps.commands.push(helpCommand(() => deps.commands));
     registerDependencyHandlers(deps);

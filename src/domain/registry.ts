@@ -82,7 +82,7 @@ export function statusLookup(
 
 export function readinessOf(registry: Registry, key: string, status: StatusLookup): Readiness | null {
   const spec = registry.specs.get(key);
-  if (!spec || spec.state !== "OPEN") return null;
+  if (spec?.state !== "OPEN") return null;
   return assessReadiness(spec, status, registry.graph);
 }
 

@@ -3,6 +3,7 @@ import type { ConfigResult } from "../domain/config.js";
 import type { RepoRef } from "../domain/references.js";
 import { loadRepoConfig } from "../github/config-reader.js";
 import { sameLogin } from "../github/sticky-reader.js";
+import type { Lock } from "../infra/lock.js";
 import type { CommandDefinition } from "./commands.js";
 
 /** What the feature modules share: built once per app in `src/app.ts`. */
@@ -12,6 +13,8 @@ export interface AppDeps {
   botLogin: () => Promise<string>;
   /** The `/batch` commands; feature modules push theirs. */
   commands: CommandDefinition[];
+  /** Serialises planning commands per repository (in-process, or Redis with `REDIS_URL`). */
+  lock: Lock;
 }
 
 export function repoOf(context: Context): RepoRef {
