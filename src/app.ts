@@ -28,6 +28,7 @@ export function batchbot(options: BatchbotOptions = {}): ApplicationFunction {
       botLogin: botIdentity(app, options.botLogin ?? process.env.BATCHBOT_BOT_LOGIN),
       commands: [],
       lock: options.lock ?? new LocalLock(),
+      closeGuards: [],
     };
     deps.commands.push(helpCommand(() => deps.commands));
     registerDependencyHandlers(deps);

@@ -1,5 +1,5 @@
 import type { Context, Probot } from "probot";
-import type { ConfigResult } from "../domain/config.js";
+import type { BatchConfig, ConfigResult } from "../domain/config.js";
 import type { RepoRef } from "../domain/references.js";
 import { loadRepoConfig } from "../github/config-reader.js";
 import { sameLogin } from "../github/sticky-reader.js";
@@ -15,6 +15,11 @@ export interface AppDeps {
   commands: CommandDefinition[];
   /** Serialises planning commands per repository (in-process, or Redis with `REDIS_URL`). */
   lock: Lock;
+  /**
+   * Consulted when an issue is closed, before dependency sync: a guard that undoes the close (the quality gate
+   * reopening an unvalidated SPEC) returns false, and the close is then treated as if it never happened.
+   */
+  closeGuards: Array<(context: Context<"issues.closed">, config: BatchConfig) => Promise<boolean>>;
 }
 
 export function repoOf(context: Context): RepoRef {
