@@ -1,12 +1,13 @@
 /**
  * The dependency graph between issues, keyed by `refKey`. Edges point from an issue to what it depends on.
- * `cycles` holds, for every issue on a cycle, one shortest cycle through it (its full path, ending where it starts).
+ * `components` maps every issue on a cycle to the members of its cycle component.
  */
 export interface DependencyGraph {
   dependencies: ReadonlyMap<string, readonly string[]>;
   dependents: ReadonlyMap<string, readonly string[]>;
-  cycles: ReadonlyMap<string, readonly string[]>;
   components: ReadonlyMap<string, readonly string[]>;
+  /** One shortest cycle through `key` (its full path, ending where it starts), or null when it is on none. */
+  cycleThrough(key: string): readonly string[] | null;
 }
 
 /** Builds the graph over `edges` (issue → its dependencies). Only edges whose both ends are in `active` can form cycles. */
@@ -25,21 +26,26 @@ export function buildGraph(
   const activeEdges = (key: string) =>
     active.has(key) ? (edges.get(key) ?? []).filter((t) => active.has(t)) : [];
   const components = stronglyConnected([...active], activeEdges);
-  const cycles = new Map<string, string[]>();
   const componentOf = new Map<string, string[]>();
   for (const component of components) {
     const selfLoop = component.length === 1 && activeEdges(component[0]!).includes(component[0]!);
     if (component.length < 2 && !selfLoop) continue;
-    const members = new Set(component);
-    for (const key of component) {
-      componentOf.set(key, component);
-      cycles.set(
-        key,
-        shortestCycle(key, (k) => activeEdges(k).filter((t) => members.has(t))),
-      );
-    }
+    for (const key of component) componentOf.set(key, component);
   }
-  return { dependencies: edges, dependents, cycles, components: componentOf };
+  // Cycle paths are found on demand: only SPECs whose explanation gets written need one.
+  const memo = new Map<string, string[]>();
+  const cycleThrough = (key: string): string[] | null => {
+    const component = componentOf.get(key);
+    if (!component) return null;
+    let path = memo.get(key);
+    if (!path) {
+      const members = new Set(component);
+      path = shortestCycle(key, (k) => activeEdges(k).filter((t) => members.has(t)));
+      memo.set(key, path);
+    }
+    return path;
+  };
+  return { dependencies: edges, dependents, components: componentOf, cycleThrough };
 }
 
 /** Tarjan's algorithm without recursion, so 10,000-node chains don't exhaust the stack. */

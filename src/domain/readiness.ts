@@ -42,7 +42,7 @@ export type StatusLookup = (ref: IssueRef) => DependencyStatus;
 export function assessReadiness(spec: Spec, status: StatusLookup, graph: DependencyGraph): Readiness {
   const waitingOn: IssueRef[] = [];
   const problems: DependencyProblem[] = [];
-  const cycle = graph.cycles.get(spec.key);
+  const cycle = graph.cycleThrough(spec.key);
   if (cycle) problems.push({ kind: "cycle", path: cycle.map(parseRefKey) });
   for (const dep of spec.dependencies) {
     const s = status(dep);
