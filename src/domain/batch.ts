@@ -52,7 +52,7 @@ export function encodeBatchMeta(meta: BatchMeta): string {
 
 export function decodeBatchMeta(body: string | null | undefined): BatchMeta | null {
   const meta = decodeMetadata<BatchMeta>(body, BATCH_METADATA_KIND);
-  if (!meta || meta.v !== 1 || typeof meta.agent !== "string" || !Array.isArray(meta.specs)) return null;
+  if (meta?.v !== 1 || typeof meta.agent !== "string" || !Array.isArray(meta.specs)) return null;
   return meta;
 }
 

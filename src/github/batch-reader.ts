@@ -1,0 +1,54 @@
+import { type BatchIssue, decodeBatchMeta } from "../domain/batch.js";
+import type { RepoRef } from "../domain/references.js";
+import type { GitHub } from "./graphql.js";
+
+export const BATCHES_QUERY = /* GraphQL */ `
+  query BatchbotBatches($owner: String!, $name: String!, $label: String!, $cursor: String) {
+    repository(owner: $owner, name: $name) {
+      issues(first: 100, after: $cursor, labels: [$label], orderBy: { field: CREATED_AT, direction: ASC }) {
+        pageInfo { hasNextPage endCursor }
+        nodes { id number state title body }
+      }
+    }
+  }
+`;
+
+interface BatchesPage {
+  repository: {
+    issues: {
+      pageInfo: { hasNextPage: boolean; endCursor: string | null };
+      nodes: Array<{ id: string; number: number; state: "OPEN" | "CLOSED"; title: string; body: string }>;
+    };
+  } | null;
+}
+
+/**
+ * Every batch issue of a repository (open and closed), 100 per request. Issues with the batch label but no readable
+ * batch metadata (made by hand) are left out.
+ */
+export async function readBatches(
+  octokit: GitHub,
+  repo: RepoRef,
+  batchLabel: string,
+): Promise<{ batches: BatchIssue[]; requests: number }> {
+  const batches: BatchIssue[] = [];
+  let requests = 0;
+  let cursor: string | null = null;
+  do {
+    requests++;
+    const page: BatchesPage = await octokit.graphql<BatchesPage>(BATCHES_QUERY, {
+      owner: repo.owner,
+      name: repo.repo,
+      label: batchLabel,
+      cursor,
+    });
+    if (!page.repository) throw new Error(`repository ${repo.owner}/${repo.repo} is not readable`);
+    for (const node of page.repository.issues.nodes) {
+      const meta = decodeBatchMeta(node.body);
+      if (meta) batches.push({ ...node, body: node.body ?? "", meta });
+    }
+    const { pageInfo } = page.repository.issues;
+    cursor = pageInfo.hasNextPage ? pageInfo.endCursor : null;
+  } while (cursor);
+  return { batches, requests };
+}
