@@ -53,7 +53,13 @@ export function createHarness(options: { botLogin?: string; baseUrl?: string } =
   const probot = new Probot({
     githubToken: "test-token",
     log: pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" }),
-    Octokit: ProbotOctokit.defaults({ retry: { enabled: false }, throttle: { enabled: false } }),
+    // A function, not an object: Probot layers its own throttle options over object defaults, which would
+    // silently re-enable throttling (1 s between writes and GraphQL requests).
+    Octokit: ProbotOctokit.defaults((options: any) => ({
+      ...options,
+      retry: { enabled: false },
+      throttle: { ...options.throttle, enabled: false },
+    })),
     ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
   });
   probot.load(batchbot({ botLogin: options.botLogin ?? BOT }));
