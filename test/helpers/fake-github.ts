@@ -99,6 +99,8 @@ export interface FailureRule {
   times: number;
   headers?: Record<string, string>;
   message?: string;
+  /** GitHub did the work but the answer was lost (a 502 from a proxy, a timeout): apply, then fail. */
+  applied?: boolean;
 }
 
 const BASE = "https://api.github.com";
@@ -312,14 +314,18 @@ export class FakeGitHub {
     const kind = method === "GET" ? "read" : "write";
     const failure = this.takeFailure({ method, path });
     this.requests.push({ method, path: path + url.search, kind, body });
+    if (failure && !failure.applied)
+      return [failure.status, { message: failure.message ?? "fake failure" }, failure.headers];
+    const answer = this.routeRest(method, path, body, url.searchParams);
     if (failure) return [failure.status, { message: failure.message ?? "fake failure" }, failure.headers];
+    return answer;
+  }
+
+  private routeRest(method: string, path: string, body: unknown, query: URLSearchParams): [number, unknown] {
     for (const route of this.restRoutes) {
       if (route.method !== method) continue;
       const m = route.pattern.exec(path);
-      if (m) {
-        const [status, data] = route.handle(m, body, url.searchParams);
-        return [status, data];
-      }
+      if (m) return route.handle(m, body, query);
     }
     this.unhandled.push(`${method} ${path}`);
     return [501, { message: `fake GitHub has no route for ${method} ${path}` }];
@@ -349,7 +355,8 @@ export class FakeGitHub {
       fields,
       body,
     });
-    if (failure) return [failure.status, { message: failure.message ?? "fake failure" }, failure.headers];
+    if (failure && !failure.applied)
+      return [failure.status, { message: failure.message ?? "fake failure" }, failure.headers];
     const errors = validate(githubSchema(), document);
     if (errors.length) {
       this.unhandled.push(`invalid GraphQL ${operation}: ${errors.map((e) => e.message).join("; ")}`);
@@ -368,6 +375,7 @@ export class FakeGitHub {
         path: e.path,
         type: (e.extensions?.type as string) ?? "FORBIDDEN",
       }));
+    if (failure) return [failure.status, { message: failure.message ?? "fake failure" }, failure.headers];
     if (result.errors?.some((e) => !e.extensions?.type))
       this.unhandled.push(
         `GraphQL resolver error: ${result.errors
