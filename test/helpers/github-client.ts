@@ -9,7 +9,7 @@ export const FAST_CLIENT: GitHubClientSettings = {
   rateLimitRetries: 3,
   maxRateLimitWaitSeconds: 120,
   retryAfterUnitMs: 1,
-  timeoutMs: 200,
+  timeoutMs: 5000,
   throttle: true,
 };
 
