@@ -1,24 +1,12 @@
 import { createHmac } from "node:crypto";
-import { createServer } from "node:net";
 import { type Logger, pino } from "pino";
 import { Probot, ProbotOctokit, Server } from "probot";
 import { type BatchbotOptions, batchbot } from "../../src/app.js";
 import { Metrics } from "../../src/infra/metrics.js";
+import { freePort } from "./free-port.js";
 import { BOT } from "./harness.js";
 
 export const SECRET = "test-webhook-secret";
-
-/** A port nothing listens on (Probot's Server treats port 0 as "use 3000"). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
-}
 
 export function signature(body: string, secret = SECRET): string {
   return `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`;
