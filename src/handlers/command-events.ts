@@ -3,7 +3,7 @@ import { formatConfigProblems } from "../domain/config.js";
 import { react } from "../github/reactions.js";
 import { replyOnce } from "../github/replies.js";
 import { type CommandContext, findCommand, UsageError, unknownCommandReply, usageReply } from "./commands.js";
-import { type AppDeps, configOf, fromSelf, repoOf } from "./deps.js";
+import { type AppDeps, configOf, eventLog, fromSelf, repoOf } from "./deps.js";
 
 /**
  * `/batch` commands in issue and pull-request comments. Every command comment gets at most one reply, and a
@@ -30,7 +30,7 @@ export function registerCommandHandler(deps: AppDeps): void {
       config: loaded.config,
       botLogin,
       hosts: deps.hosts,
-      log: context.log.child({ command: lines.map((l) => l.name).join(",") }),
+      log: eventLog(context, { command: lines.map((l) => l.name).join(",") }),
       issueNumber: issue.number,
       issueNodeId: issue.node_id,
       isPullRequest: !!issue.pull_request,
@@ -58,5 +58,6 @@ export function registerCommandHandler(deps: AppDeps): void {
     }
     for (const reaction of reactions) await react(context.octokit, repo, comment.id, reaction);
     if (replies.length) await answer(replies.join("\n\n---\n\n"));
+    ctx.log.info({ replies: replies.length, reactions: [...reactions] }, "commands handled");
   });
 }
