@@ -5,6 +5,9 @@ import { replyOnce } from "../github/replies.js";
 import { type CommandContext, findCommand, UsageError, unknownCommandReply, usageReply } from "./commands.js";
 import { type AppDeps, configOf, eventLog, fromSelf, repoOf } from "./deps.js";
 
+/** More `/batch` lines in one comment are ignored (with a note): a comment can't queue unbounded work. */
+export const MAX_COMMANDS_PER_COMMENT = 10;
+
 /**
  * `/batch` commands in issue and pull-request comments. Every command comment gets at most one reply, and a
  * redelivered comment gets none (the reply carries the command's comment id).
@@ -13,8 +16,9 @@ export function registerCommandHandler(deps: AppDeps): void {
   deps.app.on("issue_comment.created", async (context) => {
     if (await fromSelf(deps, context)) return;
     const { comment, issue } = context.payload;
-    const lines = parseCommands(comment.body);
-    if (lines.length === 0) return;
+    const given = parseCommands(comment.body);
+    if (given.length === 0) return;
+    const lines = given.slice(0, MAX_COMMANDS_PER_COMMENT);
     const repo = repoOf(context);
     const botLogin = await deps.botLogin();
     const answer = (body: string) =>
@@ -40,6 +44,10 @@ export function registerCommandHandler(deps: AppDeps): void {
       sender: comment.user?.login ?? context.payload.sender.login,
     };
     const replies: string[] = [];
+    if (given.length > lines.length)
+      replies.push(
+        `Only the first ${MAX_COMMANDS_PER_COMMENT} \`/batch\` commands of a comment are run; the other ${given.length - lines.length} were ignored.`,
+      );
     const reactions = new Set<"eyes" | "-1" | "+1" | "confused">();
     for (const line of lines) {
       const command = findCommand(deps.commands, line.name);

@@ -139,6 +139,27 @@ function connection<T>(items: T[], args: { first?: number; last?: number; after?
   };
 }
 
+/** GitHub's limit on comment bodies, in characters. */
+export const MAX_COMMENT_LENGTH = 65_536;
+
+function commentTooLong() {
+  return {
+    message: "Validation Failed",
+    errors: [
+      {
+        resource: "IssueComment",
+        code: "custom",
+        field: "body",
+        message: "Body is too long (maximum is 65536 characters)",
+      },
+    ],
+  };
+}
+
+function unprocessable(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { type: "UNPROCESSABLE" } });
+}
+
 function notFound(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { type: "NOT_FOUND" } });
 }
@@ -597,6 +618,7 @@ export class FakeGitHub {
       },
       addComment: ({ input }: { input: { subjectId: string; body: string } }) => {
         const { repo, issue } = this.subject(input.subjectId);
+        if (input.body.length > MAX_COMMENT_LENGTH) throw unprocessable(commentTooLong().errors[0]!.message);
         const comment = this.addComment(
           `${repo.owner}/${repo.name}`,
           issue.number,
@@ -616,6 +638,7 @@ export class FakeGitHub {
         };
       },
       updateIssueComment: ({ input }: { input: { id: string; body: string } }) => {
+        if (input.body.length > MAX_COMMENT_LENGTH) throw unprocessable(commentTooLong().errors[0]!.message);
         const node = this.nodes.get(input.id);
         if (!node?.comment) throw notFound(`no comment ${input.id}`);
         node.comment.body = input.body;
@@ -729,6 +752,7 @@ export class FakeGitHub {
         method: "POST",
         pattern: new RegExp(`^${R}/issues/(\\d+)/comments$`),
         handle: withIssue((repo, issue, _m, body) => {
+          if (String(body.body).length > MAX_COMMENT_LENGTH) return [422, commentTooLong()];
           const c = this.addComment(`${repo.owner}/${repo.name}`, issue.number, "batchbot[bot]", body.body);
           return [201, { id: c.databaseId, node_id: c.id, body: c.body, user: { login: c.author } }];
         }),
@@ -750,6 +774,7 @@ export class FakeGitHub {
         method: "PATCH",
         pattern: new RegExp(`^${R}/issues/comments/(\\d+)$`),
         handle: withRepo((repo, m, body) => {
+          if (String(body.body).length > MAX_COMMENT_LENGTH) return [422, commentTooLong()];
           for (const issue of repo.issues.values()) {
             const c = issue.comments.find((x) => x.databaseId === Number(m[3]));
             if (c) {
