@@ -1,6 +1,6 @@
 import { createHmac } from "node:crypto";
 import { type Logger, pino } from "pino";
-import { Probot, ProbotOctokit, Server } from "probot";
+import { type ApplicationFunction, Probot, ProbotOctokit, Server } from "probot";
 import { type BatchbotOptions, batchbot } from "../../src/app.js";
 import { Metrics } from "../../src/infra/metrics.js";
 import { freePort } from "./free-port.js";
@@ -29,7 +29,12 @@ let deliveries = 0;
  * GitHub is whatever nock serves (the fake GitHub); loopback connections must be allowed by the caller.
  */
 export async function startApp(
-  options: BatchbotOptions & { Octokit?: typeof ProbotOctokit; log?: Logger } = {},
+  options: BatchbotOptions & {
+    Octokit?: typeof ProbotOctokit;
+    log?: Logger;
+    /** More app functions to load beside batchbot (test fixtures). */
+    apps?: ApplicationFunction[];
+  } = {},
 ): Promise<RunningApp> {
   const metrics = options.metrics ?? new Metrics();
   const port = await freePort();
@@ -50,6 +55,7 @@ export async function startApp(
     }),
   });
   await server.load(batchbot({ botLogin: BOT, ...options, metrics }));
+  for (const app of options.apps ?? []) await server.load(app);
   await server.start();
   const url = `http://127.0.0.1:${port}`;
   const webhookUrl = `${url}/api/github/webhooks`;
