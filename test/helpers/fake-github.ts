@@ -183,6 +183,8 @@ export class FakeGitHub {
   requests: LoggedRequest[] = [];
   unhandled: string[] = [];
   failures: FailureRule[] = [];
+  /** Who the app's token acts as: the author of what it writes (`github-actions[bot]` for a workflow token). */
+  actor = "batchbot[bot]";
   /** Extra GraphQL root fields (projects and other later features register theirs here). */
   extraQuery: Record<string, unknown> = {};
   extraMutation: Record<string, unknown> = {};
@@ -631,12 +633,7 @@ export class FakeGitHub {
       addComment: ({ input }: { input: { subjectId: string; body: string } }) => {
         const { repo, issue } = this.subject(input.subjectId);
         if (input.body.length > MAX_COMMENT_LENGTH) throw unprocessable(commentTooLong().errors[0]!.message);
-        const comment = this.addComment(
-          `${repo.owner}/${repo.name}`,
-          issue.number,
-          "batchbot[bot]",
-          input.body,
-        );
+        const comment = this.addComment(`${repo.owner}/${repo.name}`, issue.number, this.actor, input.body);
         return {
           clientMutationId: null,
           commentEdge: {
@@ -765,7 +762,7 @@ export class FakeGitHub {
         pattern: new RegExp(`^${R}/issues/(\\d+)/comments$`),
         handle: withIssue((repo, issue, _m, body) => {
           if (String(body.body).length > MAX_COMMENT_LENGTH) return [422, commentTooLong()];
-          const c = this.addComment(`${repo.owner}/${repo.name}`, issue.number, "batchbot[bot]", body.body);
+          const c = this.addComment(`${repo.owner}/${repo.name}`, issue.number, this.actor, body.body);
           return [201, { id: c.databaseId, node_id: c.id, body: c.body, user: { login: c.author } }];
         }),
       },
@@ -804,10 +801,8 @@ export class FakeGitHub {
           for (const issue of repo.issues.values()) {
             const c = issue.comments.find((x) => x.databaseId === Number(m[3]));
             if (c) {
-              const exists = c.reactions.some(
-                (r) => r.content === body.content && r.user === "batchbot[bot]",
-              );
-              if (!exists) c.reactions.push({ content: body.content, user: "batchbot[bot]" });
+              const exists = c.reactions.some((r) => r.content === body.content && r.user === this.actor);
+              if (!exists) c.reactions.push({ content: body.content, user: this.actor });
               return [exists ? 200 : 201, { id: 1, content: body.content }];
             }
           }
