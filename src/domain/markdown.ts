@@ -40,8 +40,9 @@ export function visibleLines(markdown: string): string[] {
     const uncommented = withoutHtmlComments(line);
     line = uncommented.text;
     inComment = uncommented.open;
-    // A code span opens and closes with backtick runs of the same length; `` is one run, not an empty span.
-    line = line.replace(/(?<!`)(`+)(?!`)[\s\S]*?(?<!`)\1(?!`)/g, "");
+    // A code span opens and closes with backtick runs of the same length (`` is one run, not an empty span);
+    // it leaves a space, so the words on either side stay apart as they are on screen.
+    line = line.replace(/(?<!`)(`+)(?!`)[\s\S]*?(?<!`)\1(?!`)/g, " ");
     previousBlank = line.trim() === "";
     out.push(line);
   }
