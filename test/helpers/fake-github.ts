@@ -298,9 +298,15 @@ export class FakeGitHub {
     return this;
   }
 
+  /** Set when a test sends requests the fake can't serve on purpose. */
+  allowUnhandled = false;
+
+  /** Stops intercepting; fails the test if the app sent an invalid GraphQL document or hit an unknown route. */
   uninstall() {
     this.scope?.persist(false);
     nock.cleanAll();
+    if (this.unhandled.length && !this.allowUnhandled)
+      throw new Error(`fake GitHub saw requests it could not serve:\n${this.unhandled.join("\n")}`);
   }
 
   private handle(method: string, uri: string, rawBody: unknown): [number, unknown, Record<string, string>?] {
