@@ -74,3 +74,12 @@ describe("configuration", () => {
     );
   });
 });
+
+describe("the shipped example", () => {
+  it(".github/batch.yml.example is valid and shows exactly the defaults", async () => {
+    const { readFileSync } = await import("node:fs");
+    const { parse } = await import("yaml");
+    const result = parseConfig(parse(readFileSync(".github/batch.yml.example", "utf8")));
+    expect(result).toEqual({ ok: true, config: defaultConfig() });
+  });
+});
