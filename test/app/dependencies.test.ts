@@ -284,3 +284,17 @@ describe("installation", () => {
     expect(h.fake.requests.some((r) => r.path.includes("/comments"))).toBe(false);
   });
 });
+
+describe("GitHub Enterprise Server", () => {
+  it("talks to /api/v3 and /api/graphql on GHE_HOST and reads that host's issue URLs", async () => {
+    h = createHarness({
+      baseUrl: "https://ghe.example.com/api/v3",
+      hosts: ["github.com", "ghe.example.com"],
+    });
+    spec(1, "", { state: "CLOSED", stateReason: "COMPLETED" });
+    spec(2, "Requires https://ghe.example.com/acme/specs/issues/1");
+    await h.receive("issues", h.issueEvent(R, 2, "opened"));
+    expect(labels(2)).toEqual(["spec", "ready"]);
+    expect(h.fake.requests.map((r) => r.path)).toContain("/api/graphql");
+  });
+});

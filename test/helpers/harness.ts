@@ -48,7 +48,9 @@ export interface Harness {
   commentEvent(fullName: string, number: number, author: string, body: string): Record<string, any>;
 }
 
-export function createHarness(options: { botLogin?: string; baseUrl?: string } = {}): Harness {
+export function createHarness(
+  options: { botLogin?: string; baseUrl?: string; hosts?: string[] } = {},
+): Harness {
   const fake = new FakeGitHub(options.baseUrl).install();
   const probot = new Probot({
     githubToken: "test-token",
@@ -62,7 +64,9 @@ export function createHarness(options: { botLogin?: string; baseUrl?: string } =
     })),
     ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
   });
-  probot.load(batchbot({ botLogin: options.botLogin ?? BOT }));
+  probot.load(
+    batchbot({ botLogin: options.botLogin ?? BOT, ...(options.hosts ? { hosts: options.hosts } : {}) }),
+  );
 
   const issuePayload = (repo: FakeRepo, issue: FakeIssue) => fake.restIssue(repo, issue);
   const harness: Harness = {
