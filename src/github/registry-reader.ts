@@ -129,7 +129,7 @@ export function lookupDocument(count: number): string {
   for (let i = 0; i < count; i++) {
     variables.push(`$o${i}: String!`, `$r${i}: String!`, `$n${i}: Int!`);
     fields.push(
-      `  x${i}: repository(owner: $o${i}, name: $r${i}) { issueOrPullRequest(number: $n${i}) { __typename ... on Issue { databaseId state stateReason } ... on PullRequest { databaseId state } } }`,
+      `  x${i}: repository(owner: $o${i}, name: $r${i}) { issueOrPullRequest(number: $n${i}) { __typename ... on Issue { databaseId issueState: state stateReason } ... on PullRequest { databaseId prState: state } } }`,
     );
   }
   return `query BatchbotLookup(${variables.join(", ")}) {\n${fields.join("\n")}\n}`;
@@ -137,8 +137,8 @@ export function lookupDocument(count: number): string {
 
 interface LookupNode {
   issueOrPullRequest:
-    | { __typename: "Issue"; databaseId: number | null; state: IssueState; stateReason: StateReason }
-    | { __typename: "PullRequest"; databaseId: number | null; state: "OPEN" | "CLOSED" | "MERGED" }
+    | { __typename: "Issue"; databaseId: number | null; issueState: IssueState; stateReason: StateReason }
+    | { __typename: "PullRequest"; databaseId: number | null; prState: "OPEN" | "CLOSED" | "MERGED" }
     | null;
 }
 
@@ -167,8 +167,8 @@ export async function lookupIssues(
       const status = node
         ? dependencyStatus(
             node.__typename === "PullRequest"
-              ? { state: node.state, isPullRequest: true }
-              : { state: node.state, stateReason: node.stateReason },
+              ? { state: node.prState, isPullRequest: true }
+              : { state: node.issueState, stateReason: node.stateReason },
           )
         : dependencyStatus(null);
       issues.set(refKey(ref), { status, databaseId: node?.databaseId ?? null });

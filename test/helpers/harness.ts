@@ -53,7 +53,13 @@ export function createHarness(options: { botLogin?: string; baseUrl?: string } =
   const probot = new Probot({
     githubToken: "test-token",
     log: pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" }),
-    Octokit: ProbotOctokit.defaults({ retry: { enabled: false }, throttle: { enabled: false } }),
+    // A function, so it runs after Probot merges its own throttle options in (an object would be overridden,
+    // and the throttler's one-second spacing of writes would slow every test down).
+    Octokit: ProbotOctokit.defaults((options: Record<string, unknown>) => ({
+      ...options,
+      retry: { enabled: false },
+      throttle: { enabled: false },
+    })),
     ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
   });
   probot.load(batchbot({ botLogin: options.botLogin ?? BOT }));
@@ -65,7 +71,7 @@ export function createHarness(options: { botLogin?: string; baseUrl?: string } =
     async receive(name, payload, id) {
       await probot.receive({ id: id ?? `delivery-${++delivery}`, name, payload } as never);
     },
-    issueEvent(fullName, number, action, extra = {}) {
+    issueEvent(fullName, number, action, { sender = "octocat", ...extra } = {}) {
       const repo = fake.repo(fullName);
       const base = examplePayload("issues", action === "closed" || action === "reopened" ? "opened" : action);
       return {
@@ -73,7 +79,7 @@ export function createHarness(options: { botLogin?: string; baseUrl?: string } =
         action,
         issue: { ...base.issue, ...issuePayload(repo, fake.issue(fullName, number)) },
         repository: repositoryPayload(repo, base.repository),
-        sender: { ...base.sender, login: extra.sender ?? "octocat", type: "User" },
+        sender: { ...base.sender, login: sender, type: sender.endsWith("[bot]") ? "Bot" : "User" },
         installation: { id: 1, node_id: "MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMQ==" },
         ...extra,
       };
