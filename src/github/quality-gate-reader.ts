@@ -5,8 +5,10 @@ import { GATE_CHECK } from "../domain/quality-gate-report.js";
 import { type RepoRef, sameRepo } from "../domain/references.js";
 import type { IssueState, StateReason } from "../domain/spec.js";
 import { type CommentRecord, type StageCommand, stageCommandsOf } from "../domain/stage-commands.js";
+import { STICKY_MARKER } from "../domain/sticky.js";
 import type { ExistingCheckRun } from "./checks.js";
 import { type GitHub, graphqlPartial } from "./graphql.js";
+import type { ExistingComment } from "./issue-writer.js";
 import { sameLogin } from "./sticky-reader.js";
 
 const REVIEW = "id author { login } state submittedAt authorCanPushToRepository commit { oid tree { oid } }";
@@ -49,7 +51,7 @@ const SPEC = /* GraphQL */ `
     assignees(first: 20) { nodes { login } }
     comments(last: 100) {
       pageInfo { hasPreviousPage }
-      nodes { body createdAt author { login } editor { login } }
+      nodes { id body createdAt author { login } editor { login } }
     }
     closedByPullRequestsReferences(first: 10, includeClosedPrs: true) { nodes { ...GatePullRequest } }
     timelineItems(itemTypes: [CROSS_REFERENCED_EVENT], last: 20) {
@@ -162,6 +164,7 @@ interface SpecNode {
   comments: {
     pageInfo: { hasPreviousPage: boolean };
     nodes: Array<{
+      id: string;
       body: string;
       createdAt: string;
       author: { login: string } | null;
@@ -211,6 +214,8 @@ export interface SpecView {
   commands: StageCommand[];
   /** Pull requests of this repository that close the SPEC (GitHub's links or a closing keyword in their body). */
   pullRequests: PullRequestView[];
+  /** batchbot's sticky comment on the SPEC, found among the comments read anyway. */
+  sticky: ExistingComment | null;
 }
 
 export interface GateSnapshot {
@@ -319,15 +324,16 @@ async function toSpec(
   e2eCheck: string | null,
 ): Promise<{ spec: SpecView; requests: number }> {
   let requests = 0;
-  let comments: CommentRecord[] = node.comments.nodes.map((c) => ({
+  let comments: Array<CommentRecord & { id: string }> = node.comments.nodes.map((c) => ({
+    id: c.id,
     author: c.author?.login ?? null,
     editor: c.editor?.login ?? null,
     body: c.body,
     createdAt: c.createdAt,
   }));
   if (node.comments.pageInfo.hasPreviousPage) {
-    // A long discussion: read every comment so an early approval is not lost (REST names no editor; edits by
-    // others are rare enough that the GraphQL page's check is kept for the recent comments only).
+    // A long discussion: read every comment so an early approval is not lost. REST names no editor, so the
+    // recent comments keep the GraphQL answer.
     requests++;
     const all = await ctx.octokit.paginate(ctx.octokit.rest.issues.listComments, {
       owner: ctx.repo.owner,
@@ -335,10 +341,11 @@ async function toSpec(
       issue_number: node.number,
       per_page: 100,
     });
-    const recent = new Map(comments.map((c) => [`${c.author}|${c.createdAt}`, c]));
+    const recent = new Map(comments.map((c) => [c.id, c]));
     comments = all.map(
       (c) =>
-        recent.get(`${c.user?.login ?? null}|${c.created_at}`) ?? {
+        recent.get(c.node_id) ?? {
+          id: c.node_id,
           author: c.user?.login ?? null,
           editor: null,
           body: c.body ?? "",
@@ -346,6 +353,8 @@ async function toSpec(
         },
     );
   }
+  const isSelf = (login: string) => sameLogin(login, ctx.botLogin);
+  const sticky = comments.find((c) => c.author && isSelf(c.author) && c.body.includes(STICKY_MARKER));
   const prNodes = new Map<number, PullRequestNode>();
   for (const pr of node.closedByPullRequestsReferences?.nodes ?? [])
     if (pr && sameRepo({ owner: pr.repository.owner.login, repo: pr.repository.name }, ctx.repo))
@@ -359,7 +368,6 @@ async function toSpec(
     );
     if (closes) prNodes.set(pr.number, pr);
   }
-  const isSelf = (login: string) => sameLogin(login, ctx.botLogin);
   return {
     requests,
     spec: {
@@ -372,6 +380,7 @@ async function toSpec(
       assignees: node.assignees?.nodes.map((a) => a.login) ?? [],
       commands: stageCommandsOf(comments, isSelf),
       pullRequests: [...prNodes.values()].map((pr) => toPullRequest(pr, ctx, e2eCheck)),
+      sticky: sticky ? { id: sticky.id, body: sticky.body } : null,
     },
   };
 }

@@ -23,7 +23,7 @@ import type { LabelChange } from "../domain/readiness.js";
 import { isNoChange } from "../domain/readiness.js";
 import { sameRepo } from "../domain/references.js";
 import { hasLabel, type IssueRecord } from "../domain/spec.js";
-import { withSection } from "../domain/sticky.js";
+import { parseSticky, withSection } from "../domain/sticky.js";
 import { upsertCheckRun } from "../github/checks.js";
 import {
   closeIssueMutation,
@@ -142,7 +142,15 @@ export function evaluateSpec(
   return { spec, pullRequests, byCommands, state: specGateState(pullRequests, byCommands) };
 }
 
-/** Label writes (and, for SPECs that just became validated, clearing the "what is missing" note), in one request. */
+/** The write that removes a reopened SPEC's "what is missing" note once it no longer applies. */
+function clearGateNote(spec: SpecView): Mutation[] {
+  if (!spec.sticky || parseSticky(spec.sticky.body)[GATE_SECTION] === undefined) return [];
+  const next = withSection(spec.sticky.body, GATE_SECTION, null);
+  const mutation = stickyMutation(spec.id, spec.sticky, next, `#${spec.number}`);
+  return mutation ? [mutation] : [];
+}
+
+/** Label writes, and notes that no longer apply cleared, in one request. */
 async function writeSpecChanges(
   rt: Runtime,
   snapshot: GateSnapshot,
@@ -165,20 +173,7 @@ async function writeSpecChanges(
     mutations.push(...labelMutations(plan.spec.id, plan.change, snapshot.labelIds, `#${plan.spec.number}`));
     report.labelChanges.push({ number: plan.spec.number, change: plan.change });
   }
-  const nowValidated = plans
-    .filter((p) => p.change.add.some((l) => l.toLowerCase() === rt.config.labels.validated.toLowerCase()))
-    .map((p) => p.spec.number);
-  if (nowValidated.length) {
-    const { stickies, requests } = await readStickyComments(rt.octokit, rt.repo, nowValidated, rt.botLogin);
-    report.reads += requests;
-    for (const number of nowValidated) {
-      const target = stickies.get(number);
-      if (!target?.comment) continue;
-      const next = withSection(target.comment.body, GATE_SECTION, null);
-      const mutation = stickyMutation(target.subjectId, target.comment, next, `#${number}`);
-      if (mutation) mutations.push(mutation);
-    }
-  }
+  for (const { spec, state } of evaluations) if (state.validated) mutations.push(...clearGateNote(spec));
   if (mutations.length === 0) return;
   const outcome = await runMutations(rt.octokit, mutations);
   report.writes += outcome.requests;
@@ -296,11 +291,10 @@ export async function guardSpecClose(
     return { allowed: true, report };
   const eligibility = await eligibilityOf(rt, [spec], [], cache, report);
   const evaluation = evaluateSpec(rt, spec, eligibility);
-  if (evaluation.state.closable) return { allowed: true, report };
-
-  const { stickies, requests } = await readStickyComments(rt.octokit, rt.repo, [number], rt.botLogin);
-  report.reads += requests;
-  const target = stickies.get(number);
+  if (evaluation.state.closable) {
+    await writeSpecChanges(rt, snapshot, [evaluation], clearGateNote(spec), report);
+    return { allowed: true, report };
+  }
   const missing = renderGateMissing(
     gateSpec(spec),
     closedBy,
@@ -309,14 +303,8 @@ export async function guardSpecClose(
     rt.config,
   );
   const extra = [reopenIssueMutation(spec.id, `#${number}`)];
-  const sticky =
-    target &&
-    stickyMutation(
-      target.subjectId,
-      target.comment,
-      withSection(target.comment?.body, GATE_SECTION, missing),
-      `#${number}`,
-    );
+  const next = withSection(spec.sticky?.body, GATE_SECTION, missing);
+  const sticky = stickyMutation(spec.id, spec.sticky, next, `#${number}`);
   if (sticky) extra.push(sticky);
   await writeSpecChanges(rt, snapshot, [evaluation], extra, report);
   return { allowed: false, report };

@@ -457,6 +457,36 @@ describe("closing a SPEC", () => {
     await h.receive("issues", event);
   }
 
+  it("clears the note once the close stands", async () => {
+    setup();
+    openPullRequest(10, "Closes #1");
+    await review(10, "alice", "APPROVED");
+    await review(10, "bob", "APPROVED");
+    expect(labels(1)).toContain("validated");
+    // Validated but not merged: closing by hand is still too early.
+    await closeIssue(1, "agent");
+    expect(h.fake.issue(REPO, 1).state).toBe("OPEN");
+    expect(parseSticky(h.fake.botComments(REPO, 1)[0]!.body)["quality-gate"]).toContain(
+      "#10 (open): B1 ✅ approved by @alice · B2 ✅ approved by @bob",
+    );
+    h.fake.issue(REPO, 10).pullRequest!.merged = true;
+    h.fake.issue(REPO, 10).state = "CLOSED";
+    await closeIssue(1, "alice");
+    expect(h.fake.issue(REPO, 1).state).toBe("CLOSED");
+    expect(h.fake.botComments(REPO, 1)).toEqual([]);
+  });
+
+  it("finds an approval given before a long discussion", async () => {
+    setup();
+    h.fake.addComment(REPO, 1, "alice", "/batch approve b1");
+    h.fake.addComment(REPO, 1, "bob", "/batch reject b2 not yet");
+    for (let i = 0; i < 120; i++) h.fake.addComment(REPO, 1, "carol", `thought ${i}`);
+    h.fake.addComment(REPO, 1, "bob", "/batch approve b2");
+    await closeIssue(1, "agent");
+    expect(h.fake.issue(REPO, 1).state).toBe("CLOSED");
+    expect(h.fake.requests.some((r) => r.path.startsWith("/repos/acme/specs/issues/1/comments"))).toBe(true);
+  });
+
   it("lets a SPEC be closed as not planned", async () => {
     setup();
     await closeIssue(1, "agent", "NOT_PLANNED");

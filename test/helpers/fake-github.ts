@@ -949,6 +949,8 @@ export class FakeGitHub {
             node_id: c.id,
             body: c.body,
             user: { login: c.author },
+            created_at: c.createdAt,
+            updated_at: c.createdAt,
           })),
         ]),
       },
