@@ -307,7 +307,9 @@ export async function guardSpecClose(
   const sticky = stickyMutation(spec.id, spec.sticky, next, `#${number}`);
   if (sticky) extra.push(sticky);
   await writeSpecChanges(rt, snapshot, [evaluation], extra, report);
-  return { allowed: false, report };
+  // A reopen GitHub refused leaves the SPEC closed: then the close stands for everything else too.
+  const reopened = !report.failures.some((f) => f.startsWith(`${extra[0]!.describe}:`));
+  return { allowed: !reopened, report };
 }
 
 export interface ForceCloseRequest {

@@ -487,6 +487,19 @@ describe("closing a SPEC", () => {
     expect(h.fake.requests.some((r) => r.path.startsWith("/repos/acme/specs/issues/1/comments"))).toBe(true);
   });
 
+  it("lets the close stand when GitHub refuses the reopen", async () => {
+    setup();
+    h.fake.addIssue(REPO, { number: 2, title: "API", labels: ["spec", "blocked"], body: "Depends on #1" });
+    h.fake.failNext({
+      match: (r) => r.operation === "BatchbotWrites",
+      status: 403,
+      message: "Resource not accessible by integration",
+    });
+    await closeIssue(1, "agent");
+    expect(h.fake.issue(REPO, 1).state).toBe("CLOSED");
+    expect(labels(2)).toContain("ready");
+  });
+
   it("lets a SPEC be closed as not planned", async () => {
     setup();
     await closeIssue(1, "agent", "NOT_PLANNED");
@@ -502,6 +515,8 @@ describe("closing a SPEC", () => {
     expect(h.fake.botComments(REPO, 1).at(-1)!.body).toContain(
       "Only maintainers (admin or maintain permission)",
     );
+    const refused = h.fake.issue(REPO, 1).comments.find((c) => c.author === "alice")!;
+    expect(refused.reactions.map((r) => r.content)).toEqual(["-1"]);
     await comment(1, "mona", "/batch close");
     expect(h.fake.botComments(REPO, 1).at(-1)!.body).toContain("needs `--force` and a reason");
     await comment(1, "mona", "/batch close --force");
