@@ -124,7 +124,7 @@ async function eligibilityOf(
  * A SPEC's gate on each of its pull requests. `current` is the freshly read pull request that triggered the
  * evaluation: it counts for the SPEC exactly when it closes it now, whatever GitHub's (slower) links still say.
  */
-export function evaluateSpec(
+function evaluateSpec(
   rt: Runtime,
   spec: SpecView,
   eligibility: Eligibility,
@@ -181,7 +181,7 @@ async function writeSpecChanges(
 }
 
 /** SPEC numbers of this repository that pull request bodies close. */
-export function closedNumbers(rt: Runtime, bodies: ReadonlyArray<string | null | undefined>): number[] {
+function closedNumbers(rt: Runtime, bodies: ReadonlyArray<string | null | undefined>): number[] {
   const numbers = bodies.flatMap((body) =>
     parseClosingReferences(body, rt.repo, rt.hosts)
       .filter((ref) => sameRepo(ref, rt.repo))
