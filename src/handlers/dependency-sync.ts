@@ -73,13 +73,13 @@ function statuses(external: ReadonlyMap<string, ExternalIssue>): Map<string, Dep
   return new Map([...external].map(([key, issue]) => [key, issue.status]));
 }
 
-/** Creates the readiness labels a repository lacks, so their ids can be used in the same event. */
-async function ensureLabels(
+/** Creates the labels batchbot writes that a repository lacks, so their ids can be used in the same event. */
+export async function ensureLabels(
   rt: Runtime,
   repositoryId: string,
   labelIds: Map<string, string>,
   needed: Iterable<string>,
-  report: SyncReport,
+  report: Pick<SyncReport, "writes" | "failures">,
 ): Promise<void> {
   const keyOf = (name: string) =>
     Object.entries(rt.config.labels).find(([, v]) => v.toLowerCase() === name.toLowerCase())?.[0] ?? name;
