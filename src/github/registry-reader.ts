@@ -3,6 +3,10 @@ import { type IssueRef, type RepoRef, refKey } from "../domain/references.js";
 import type { IssueRecord, IssueState, StateReason } from "../domain/spec.js";
 import { chunk, type GitHub, graphqlPartial } from "./graphql.js";
 
+/** What every read of SPEC issues selects per issue; `toIssueRecord` turns it into an `IssueRecord`. */
+export const ISSUE_RECORD_FIELDS =
+  "id databaseId number title body state stateReason createdAt updatedAt closedAt labels(first: 50) { nodes { name } } assignees(first: 20) { nodes { login } }";
+
 /** The registry page query, with one aliased `label(name:)` per label batchbot writes. */
 export function registryDocument(labelCount: number): string {
   const labelVariables = Array.from({ length: labelCount }, (_, i) => `, $l${i}: String!`).join("");
@@ -16,27 +20,14 @@ export function registryDocument(labelCount: number): string {
       id
 ${labelFields}      issues(first: 100, after: $cursor, labels: [$specLabel], orderBy: { field: CREATED_AT, direction: ASC }) {
         pageInfo { hasNextPage endCursor }
-        nodes {
-          id
-          databaseId
-          number
-          title
-          body
-          state
-          stateReason
-          createdAt
-          updatedAt
-          closedAt
-          labels(first: 50) { nodes { name } }
-          assignees(first: 20) { nodes { login } }
-        }
+        nodes { ${ISSUE_RECORD_FIELDS} }
       }
     }
   }
 `;
 }
 
-interface IssueNode {
+export interface IssueNode {
   id: string;
   databaseId: number | null;
   number: number;
