@@ -105,7 +105,7 @@ export function planBoard(
   }
   if (usable.has("status") && missingOptions.length)
     plan.problems.push(
-      `The Status field has no option ${missingOptions.map((o) => `"${o}"`).join(", ")}. Add ${missingOptions.length > 1 ? "them" : "it"} with these names in the project's field settings; until then batchbot leaves Status alone on ${waitingForOption} item${waitingForOption === 1 ? "" : "s"} that need${waitingForOption === 1 ? "s" : ""} ${missingOptions.length > 1 ? "them" : "it"}.`,
+      `The Status field has no option ${missingOptions.map((o) => `"${o}"`).join(", ")}. Add ${missingOptions.length > 1 ? "them" : "it"} with these names in the project's field settings${waitingForOption ? `; until then batchbot leaves Status alone on ${waitingForOption} item${waitingForOption === 1 ? "" : "s"} that need${waitingForOption === 1 ? "s" : ""} ${missingOptions.length > 1 ? "them" : "it"}` : ""}.`,
     );
   return plan;
 }

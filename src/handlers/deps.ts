@@ -5,6 +5,7 @@ import { loadRepoConfig } from "../github/config-reader.js";
 import { sameLogin } from "../github/sticky-reader.js";
 import type { Lock } from "../infra/lock.js";
 import type { CommandDefinition } from "./commands.js";
+import type { ConfigProbe } from "./config-check.js";
 
 /** What the feature modules share: built once per app in `src/app.ts`. */
 export interface AppDeps {
@@ -20,6 +21,8 @@ export interface AppDeps {
    * reopening an unvalidated SPEC) returns false, and the close is then treated as if it never happened.
    */
   closeGuards: Array<(context: Context<"issues.closed">, config: BatchConfig) => Promise<boolean>>;
+  /** Checks of a pushed, valid configuration against GitHub (the project board); findings go in its check run. */
+  configProbes?: ConfigProbe[];
 }
 
 export function repoOf(context: Context): RepoRef {

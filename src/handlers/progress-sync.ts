@@ -69,9 +69,12 @@ function progressLabels(rt: Runtime) {
   };
 }
 
-/** Reads everything progress tracking shows: SPECs, batches, the dashboard issue and, when configured, the board. */
-export async function readProgressState(rt: Runtime, now: Date) {
-  const ref = projectRef(rt.config.project);
+/**
+ * Reads everything progress tracking shows: SPECs, batches, the dashboard issue and, when configured and
+ * `withBoard`, the project board.
+ */
+export async function readProgressState(rt: Runtime, now: Date, withBoard = true) {
+  const ref = withBoard ? projectRef(rt.config.project) : null;
   const snapshot = await readProgress(rt.octokit, rt.repo, progressLabels(rt), ref);
   const registry = buildRegistry(rt.repo, snapshot.specs, rt.config, rt.hosts);
   const specs = [...registry.specs.values()];
