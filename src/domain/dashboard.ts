@@ -20,6 +20,8 @@ export interface DashboardContext {
   board: BoardSummary | null;
   /** Batches listed in the batch table, newest first; older ones are counted. */
   maxBatches?: number;
+  /** `export`: the figures of `batchbot report`, not the dashboard issue. */
+  source?: "issue" | "export";
 }
 
 const BAR_WIDTH = 10;
@@ -163,8 +165,15 @@ function boardSection(board: BoardSummary): string[] {
 export function renderDashboard(metrics: Metrics, context: DashboardContext): string {
   const blockers = metrics.system.openBlockers;
   return [
-    DASHBOARD_MARKER,
-    `Progress of the Batch Assignment Framework in ${context.repo.owner}/${context.repo.repo}. batchbot rewrites this issue when SPECs or batches change and never comments on it; \`/batch status\` gives the agent table in any issue.`,
+    ...(context.source === "export"
+      ? [
+          `# ${DASHBOARD_TITLE}: ${context.repo.owner}/${context.repo.repo}`,
+          "Progress of the Batch Assignment Framework, from an offline export (without label history, a SPEC counts as first-pass validated unless it carries the changes-requested label now).",
+        ]
+      : [
+          DASHBOARD_MARKER,
+          `Progress of the Batch Assignment Framework in ${context.repo.owner}/${context.repo.repo}. batchbot rewrites this issue when SPECs or batches change and never comments on it; \`/batch status\` gives the agent table in any issue.`,
+        ]),
     "## Agents",
     renderAgentTable(metrics.agents),
     "## System",
