@@ -51,7 +51,8 @@ export function isOpenBatch(batch: BatchIssue): boolean {
 
 /** Batches by creation, oldest first (the issue number breaks ties). */
 export function byCreation(a: BatchIssue, b: BatchIssue): number {
-  return a.meta.createdAt.localeCompare(b.meta.createdAt) || a.number - b.number;
+  const at = Date.parse(a.meta.createdAt) - Date.parse(b.meta.createdAt);
+  return at || a.number - b.number;
 }
 
 /** The batches each SPEC number belongs to, oldest first. */

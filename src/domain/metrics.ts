@@ -163,23 +163,30 @@ function agentOrder(config: BatchConfig, batches: readonly BatchIssue[]): string
 export function computeMetrics(input: MetricsInput): Metrics {
   const { config, now } = input;
   const labels = config.labels;
-  const specs = new Map(input.specs.map((s) => [s.number, s]));
   const batches = [...input.batches].sort(byCreation);
   const index = batchesBySpec(batches);
-  const isClosed = (n: number) => specs.get(n)?.state === "CLOSED";
-  const hasSpecLabel = (n: number, label: string) => {
-    const spec = specs.get(n);
-    return !!spec && hasLabel(spec.labels, label);
-  };
+  // What each SPEC's labels and state say, worked out once.
+  const facts = new Map(
+    input.specs.map((s) => {
+      const validated = hasLabel(s.labels, labels.validated);
+      return [
+        s.number,
+        {
+          open: s.state === "OPEN",
+          validated,
+          inReview: hasLabel(s.labels, labels["in-review"]),
+          finished: validated || isCompleted(s),
+        },
+      ];
+    }),
+  );
+  const isClosed = (n: number) => facts.get(n)?.open === false;
+  const isValidated = (n: number) => !!facts.get(n)?.validated;
+  const isFinished = (n: number) => !!facts.get(n)?.finished;
   const found = new Set<number>([
     ...input.specs.filter((s) => hasLabel(s.labels, labels["found-existing"])).map((s) => s.number),
     ...batches.flatMap((b) => (b.meta.foundExisting ?? []).map((f) => f.spec)),
   ]);
-  const isValidated = (n: number) => hasSpecLabel(n, labels.validated);
-  const isFinished = (n: number) => {
-    const spec = specs.get(n);
-    return !!spec && (isValidated(n) || isCompleted(spec));
-  };
 
   const batchMetrics = batches.map((batch): BatchMetrics => {
     const members = [...new Set(batch.meta.specs)];
@@ -221,9 +228,7 @@ export function computeMetrics(input: MetricsInput): Metrics {
           }
         : null,
       openBatches: open.length,
-      inReview: [...openMembers].filter(
-        (n) => specs.get(n)?.state === "OPEN" && hasSpecLabel(n, labels["in-review"]),
-      ).length,
+      inReview: [...openMembers].filter((n) => facts.get(n)?.open && facts.get(n)?.inReview).length,
       blockers: open.flatMap((b) => blockerViews(b, now)),
       batchesCompleted: mine.filter(isBatchComplete).length,
     };
@@ -238,12 +243,10 @@ export function computeMetrics(input: MetricsInput): Metrics {
     if (status && status !== "Done") openByStatus[status]++;
   }
 
-  const closedWithin = (days: number) =>
-    input.specs.filter((s) => {
-      if (!isCompleted(s) || !s.closedAt) return false;
-      const age = now.getTime() - Date.parse(s.closedAt);
-      return age >= 0 && age < days * DAY;
-    }).length;
+  const closedAges = input.specs
+    .filter((s) => isCompleted(s) && s.closedAt)
+    .map((s) => now.getTime() - Date.parse(s.closedAt!));
+  const closedWithin = (days: number) => closedAges.filter((age) => age >= 0 && age < days * DAY).length;
   const last7 = closedWithin(7);
   const last30 = closedWithin(30);
 
@@ -251,7 +254,7 @@ export function computeMetrics(input: MetricsInput): Metrics {
     ...(input.changesRequestedEver ?? []),
     ...input.specs.filter((s) => hasLabel(s.labels, labels["changes-requested"])).map((s) => s.number),
   ]);
-  const validated = input.specs.filter((s) => hasLabel(s.labels, labels.validated)).map((s) => s.number);
+  const validated = input.specs.filter((s) => isValidated(s.number)).map((s) => s.number);
   const reviewed = new Set([...validated, ...changesRequested]).size;
   const firstPass = validated.filter((n) => !changesRequested.has(n)).length;
 
