@@ -15,7 +15,7 @@ import {
 } from "../github/dashboard-issue.js";
 import { createLabelMutation, labelMutations } from "../github/issue-writer.js";
 import { type Mutation, type MutationOutcome, runMutations } from "../github/mutations.js";
-import { readProgress } from "../github/progress-reader.js";
+import { type ProgressSnapshot, readProgress } from "../github/progress-reader.js";
 import {
   addedItemId,
   addItemMutation,
@@ -133,6 +133,38 @@ function firstWrites(
   return out;
 }
 
+/** What the second round needs from the first: field and item ids, the dashboard label and the new dashboard. */
+function firstRoundIds(
+  first: FirstWrites,
+  outcome: MutationOutcome,
+  snapshot: ProgressSnapshot,
+  report: ProgressReport,
+) {
+  const fields = [...(snapshot.project?.fields ?? [])];
+  for (const at of first.fieldAt) {
+    const field = createdField(outcome.results[at]);
+    if (!field) continue;
+    fields.push(field);
+    report.board?.createdFields.push(field.name);
+  }
+  const itemIds = new Map([...snapshot.items].map(([contentId, item]) => [contentId, item.itemId]));
+  for (const { row, at } of first.itemAt) {
+    const id = addedItemId(outcome.results[at]);
+    if (!id) continue;
+    itemIds.set(row.contentId, id);
+    report.board?.added.push(row.number);
+  }
+  const createdLabel = (outcome.results[first.labelAt] as { label?: { id: string } } | undefined)?.label?.id;
+  return {
+    fields,
+    itemIds,
+    labelId: snapshot.dashboardLabelId ?? createdLabel ?? null,
+    created: first.issueAt >= 0 ? createdIssue(outcome.results[first.issueAt]) : null,
+  };
+}
+
+const isBoardWrite = (f: { mutation: Mutation }) => f.mutation.field.includes("ProjectV2");
+
 /**
  * Brings the Projects board and the dashboard issue in line with the repository's SPECs and batches. One read
  * (per 100 SPECs), then at most two rounds of aliased writes: fields, items and a new dashboard first, because
@@ -141,80 +173,49 @@ function firstWrites(
  */
 export async function refreshProgress(rt: Runtime, options: ProgressOptions = {}): Promise<ProgressReport> {
   const mode = options.dashboard ?? "auto";
-  const now = options.now ?? new Date();
-  const report: ProgressReport = {
-    reads: 0,
-    writes: 0,
-    board: null,
-    dashboard: { number: null, action: "none" },
-    metrics: undefined as unknown as Metrics,
-    failures: [],
-  };
-  const { ref, snapshot, specs, metrics, dashboard } = await readProgressState(rt, now);
-  report.reads += snapshot.requests;
-  report.metrics = metrics;
-
+  const { ref, snapshot, specs, metrics, dashboard } = await readProgressState(rt, options.now ?? new Date());
   const project = snapshot.project;
   const plan = project
     ? planBoard(project.fields, boardRows(specs, snapshot.batches, rt.config), snapshot.items)
     : null;
-  const summary: BoardSummary | null = ref
-    ? {
-        url: project?.url ?? null,
-        title: project?.title ?? describeProject(ref),
-        problems: [...(snapshot.projectProblem ? [snapshot.projectProblem] : []), ...(plan?.problems ?? [])],
-      }
-    : null;
-  if (ref)
-    report.board = {
+  const summary: BoardSummary | null = ref && {
+    url: project?.url ?? null,
+    title: project?.title ?? describeProject(ref),
+    problems: [...(snapshot.projectProblem ? [snapshot.projectProblem] : []), ...(plan?.problems ?? [])],
+  };
+  const report: ProgressReport = {
+    reads: snapshot.requests,
+    writes: 0,
+    board: ref && {
       project: describeProject(ref),
       url: project?.url ?? null,
       createdFields: [],
       added: [],
       written: 0,
-      problems: summary?.problems ?? [],
-    };
-  const render = (board: BoardSummary | null) => renderDashboard(metrics, { repo: rt.repo, board });
+      problems: [],
+    },
+    dashboard: { number: null, action: "none" },
+    metrics,
+    failures: [],
+  };
+  const render = () => renderDashboard(metrics, { repo: rt.repo, board: summary });
 
   const enabled = rt.config.dashboard.enabled;
-  const create = enabled && !dashboard && (mode === "open" || snapshot.batches.length > 0);
-  const createdBody = render(summary);
+  const createdBody = render();
   const first = firstWrites(project, plan, {
-    create,
+    create: enabled && !dashboard && (mode === "open" || snapshot.batches.length > 0),
     body: createdBody,
     labelId: snapshot.dashboardLabelId,
     repositoryId: snapshot.repositoryId,
     labelName: rt.config.labels.dashboard,
   });
   const firstOutcome = await send(rt, first.mutations, report);
+  const { fields, itemIds, labelId, created } = firstRoundIds(first, firstOutcome, snapshot, report);
 
-  // Ids from the first round.
-  const fields = [...(project?.fields ?? [])];
-  for (const at of first.fieldAt) {
-    const field = createdField(firstOutcome.results[at]);
-    if (field) {
-      fields.push(field);
-      report.board?.createdFields.push(field.name);
-    }
-  }
-  const itemIds = new Map([...snapshot.items].map(([contentId, item]) => [contentId, item.itemId]));
-  for (const { row, at } of first.itemAt) {
-    const id = addedItemId(firstOutcome.results[at]);
-    if (id) {
-      itemIds.set(row.contentId, id);
-      report.board?.added.push(row.number);
-    }
-  }
-  const labelId =
-    snapshot.dashboardLabelId ??
-    (firstOutcome.results[first.labelAt] as { label?: { id: string } } | undefined)?.label?.id ??
-    null;
-  const created = first.issueAt >= 0 ? createdIssue(firstOutcome.results[first.issueAt]) : null;
-
-  // Board writes GitHub refused (a user-owned project, a missing permission) show on the dashboard.
-  const refused = firstOutcome.failures.filter((f) => f.mutation.field.includes("ProjectV2"));
+  // Board writes GitHub refused (a project batchbot may read but not write) show on the dashboard.
+  const refused = firstOutcome.failures.filter(isBoardWrite);
   if (summary && refused.length) summary.problems.push(...failureSummary(refused));
-  const body = render(summary);
+  if (report.board && summary) report.board.problems = summary.problems;
 
   const second: Mutation[] = [];
   if (project && plan) {
@@ -230,13 +231,11 @@ export async function refreshProgress(rt: Runtime, options: ProgressOptions = {}
       dashboard,
       created: created && { ...created, body: createdBody, labelled: !!snapshot.dashboardLabelId },
       labelId,
-      body,
+      body: render(),
     }),
   );
   const secondOutcome = await send(rt, second, report);
-  if (report.board)
-    report.board.written =
-      boardWrites - secondOutcome.failures.filter((f) => f.mutation.field.includes("ProjectV2")).length;
+  if (report.board) report.board.written = boardWrites - secondOutcome.failures.filter(isBoardWrite).length;
   return report;
 }
 

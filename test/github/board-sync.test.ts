@@ -105,6 +105,20 @@ describe("board sync", () => {
     expect(board.value(project, specs[0]!.id, "Status")).toBe("In review");
   });
 
+  it("clears Agent and Batch when a SPEC leaves its batch", async () => {
+    const { board, project, specs, batches } = setup();
+    await syncOnce();
+    const batch = h.fake.issue(REPO, batches[0]!.number);
+    batch.body = batch.body.replace('"specs":[1,7,13,19,25,31]', '"specs":[7,13,19,25,31]');
+    h.fake.reset();
+    await syncOnce();
+    expect(board.value(project, specs[0]!.id, "Status")).toBe("Ready");
+    expect(board.value(project, specs[0]!.id, "Agent")).toBeNull();
+    expect(board.value(project, specs[0]!.id, "Batch")).toBeNull();
+    const sent = JSON.stringify(h.fake.requests.map((r) => r.body));
+    expect(sent).toContain("clearProjectV2ItemFieldValue");
+  });
+
   it("creates the fields a project lacks, Status with all seven options", async () => {
     const { board, project, specs } = setup({ statusOptions: null, fields: ["Agent"] });
     const { report } = await syncOnce();
