@@ -5,6 +5,7 @@ import { helpCommand } from "./handlers/commands.js";
 import { registerConfigCheck } from "./handlers/config-events.js";
 import { registerDependencyHandlers } from "./handlers/dependency-events.js";
 import type { AppDeps } from "./handlers/deps.js";
+import { registerProgress } from "./handlers/progress-events.js";
 import { registerQualityGate } from "./handlers/quality-gate-events.js";
 import { LocalLock, type Lock } from "./infra/lock.js";
 
@@ -35,6 +36,7 @@ export function batchbot(options: BatchbotOptions = {}): ApplicationFunction {
     registerDependencyHandlers(deps);
     registerConfigCheck(deps);
     registerQualityGate(deps);
+    registerProgress(deps);
     registerCommandHandler(deps);
   };
 }
