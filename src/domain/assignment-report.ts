@@ -1,4 +1,4 @@
-import type { BatchDraft } from "./batch-message.js";
+import type { BatchMeta } from "./batch.js";
 import { escapeMentions, quietMention } from "./mention-escape.js";
 import type { Leftover, LeftoverReason, WaitingOn } from "./planner.js";
 import type { DependencyProblem } from "./readiness.js";
@@ -18,7 +18,10 @@ export const LEFTOVER_REASONS: Record<LeftoverReason, string> = {
 };
 
 export interface ReportedBatch {
-  draft: BatchDraft;
+  title: string;
+  meta: BatchMeta;
+  /** The batch message, for a dry run's preview. */
+  message: string | null;
   /** The opened batch issue; null in a dry run, or when GitHub refused to open it. */
   number: number | null;
 }
@@ -37,11 +40,13 @@ export interface AssignmentReport {
 
 /** The one reply to `/batch assign` (or its dry run). */
 export function renderAssignmentReply(report: AssignmentReport): string {
-  const specs = uniqueSpecs(report.batches.map((b) => b.draft));
+  const specs = uniqueSpecs(report.batches.map((b) => b.meta));
   const opened = report.batches.filter((b) => report.dryRun || b.number !== null);
   const heading = report.dryRun
     ? `### 📋 Batch plan (dry run: nothing was written): ${plural(opened.length, "batch", "batches")}, ${plural(specs, "SPEC")}`
-    : `### 🚀 Opened ${plural(opened.length, "batch", "batches")} for ${plural(specs, "SPEC")}`;
+    : opened.length
+      ? `### 🚀 Opened ${plural(opened.length, "batch", "batches")} for ${plural(specs, "SPEC")}`
+      : "### No batch opened";
   const parts = [heading];
   if (report.batches.length) parts.push(batchTable(report));
   else parts.push("No batch: no agent could take any SPEC.");
@@ -54,8 +59,9 @@ export function renderAssignmentReply(report: AssignmentReport): string {
   if (report.dryRun) {
     let budget = REPLY_LIMIT - parts.join("\n\n").length;
     let hidden = 0;
-    for (const { draft } of report.batches) {
-      const details = `<details><summary>${escapeMentions(draft.title)}</summary>\n\n${escapeMentions(draft.message)}\n</details>`;
+    for (const { title, message } of report.batches) {
+      if (message === null) continue;
+      const details = `<details><summary>${escapeMentions(title)}</summary>\n\n${escapeMentions(message)}\n</details>`;
       if (details.length + 2 > budget) {
         hidden++;
         continue;
@@ -72,10 +78,10 @@ export function renderAssignmentReply(report: AssignmentReport): string {
 }
 
 function batchTable(report: AssignmentReport): string {
-  const rows = report.batches.map(({ draft, number }) => {
-    const fixes = draft.meta.fixes.length;
-    const where = report.dryRun ? escapeMentions(draft.title) : number !== null ? `#${number}` : "not opened";
-    return `| ${where} | ${quietMention(draft.meta.agent)} | ${draft.meta.specs.length} | ${fixes} | ${draft.meta.specs.length - fixes} | ${draft.meta.shared.length} |`;
+  const rows = report.batches.map(({ title, meta, number }) => {
+    const fixes = meta.fixes.length;
+    const where = report.dryRun ? escapeMentions(title) : number !== null ? `#${number}` : "not opened";
+    return `| ${where} | ${quietMention(meta.agent)} | ${meta.specs.length} | ${fixes} | ${meta.specs.length - fixes} | ${meta.shared.length} |`;
   });
   return [
     "| batch | agent | SPECs | priority fixes | new | shared |",
@@ -179,8 +185,8 @@ export function renderEfficiency(specs: number, agents: number): string {
   return `**Messages:** ${e.batched} with batches (2 per agent × ${e.agents}) instead of ${e.traditional.min}–${e.traditional.max} one SPEC at a time (3–4 per SPEC × ${e.specs}): ${e.saved.min}–${e.saved.max}% fewer.`;
 }
 
-export function uniqueSpecs(drafts: readonly BatchDraft[]): number {
-  return new Set(drafts.flatMap((d) => d.meta.specs)).size;
+export function uniqueSpecs(batches: readonly Pick<BatchMeta, "specs">[]): number {
+  return new Set(batches.flatMap((b) => b.specs)).size;
 }
 
 function plural(n: number, one: string, many = `${one}s`): string {

@@ -1,11 +1,13 @@
+import { TEMPLATE_PATH } from "../domain/batch-template.js";
 import { formatConfigProblems } from "../domain/config.js";
 import type { RepoRef } from "../domain/references.js";
 import { upsertCheckRun } from "../github/checks.js";
 import { CONFIG_PATH, loadRepoConfig } from "../github/config-reader.js";
 import type { GitHub } from "../github/graphql.js";
+import { loadBatchTemplate } from "../github/template-reader.js";
 
 export const CONFIG_CHECK = "batchbot config";
-export const WATCHED_FILES = [CONFIG_PATH, ".github/batch-template.md"];
+export const WATCHED_FILES = [CONFIG_PATH, TEMPLATE_PATH];
 
 export interface PushPayload {
   after: string;
@@ -22,18 +24,25 @@ export function touchesConfig(payload: PushPayload): boolean {
   );
 }
 
-/** Validates the configuration as pushed and reports it as a check run on that commit. */
+/** Validates the configuration and the batch template as pushed and reports both as one check run on that commit. */
 export async function checkPushedConfig(octokit: GitHub, repo: RepoRef, sha: string): Promise<boolean> {
-  const result = await loadRepoConfig(octokit, repo, sha);
+  const files = [
+    { path: CONFIG_PATH, result: await loadRepoConfig(octokit, repo, sha) },
+    { path: TEMPLATE_PATH, result: await loadBatchTemplate(octokit, repo, sha) },
+  ];
+  const failed = files.flatMap((f) => (f.result.ok ? [] : [{ path: f.path, problems: f.result.problems }]));
+  const count = failed.reduce((n, f) => n + f.problems.length, 0);
   await upsertCheckRun(octokit, repo, {
     name: CONFIG_CHECK,
     headSha: sha,
     status: "completed",
-    conclusion: result.ok ? "success" : "failure",
-    title: result.ok ? "Configuration is valid" : `${result.problems.length} problem(s) in ${CONFIG_PATH}`,
-    summary: result.ok
-      ? `\`${CONFIG_PATH}\` is valid; batchbot uses it once it is on the default branch.`
-      : formatConfigProblems(result.problems),
+    conclusion: failed.length ? "failure" : "success",
+    title: failed.length
+      ? `${count} problem(s) in ${failed.map((f) => f.path).join(" and ")}`
+      : "Configuration is valid",
+    summary: failed.length
+      ? failed.map((f) => formatConfigProblems(f.problems, f.path)).join("\n\n")
+      : `\`${CONFIG_PATH}\` is valid; batchbot uses it once it is on the default branch.`,
   });
-  return result.ok;
+  return failed.length === 0;
 }

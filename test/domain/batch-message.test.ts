@@ -215,7 +215,7 @@ describe("assignment reply", () => {
     const reply = renderAssignmentReply({
       repo: REPO,
       dryRun: false,
-      batches: ds.map((draft) => ({ draft, number: 101 })),
+      batches: ds.map((d) => ({ title: d.title, meta: d.meta, message: d.message, number: 101 })),
       leftovers: plan.leftovers,
       idle: ["bob"],
       notes: [],
@@ -243,7 +243,7 @@ No work for @${WJ}bob: nothing left that they can take.
     const reply = renderAssignmentReply({
       repo: REPO,
       dryRun: true,
-      batches: ds.map((draft) => ({ draft, number: null })),
+      batches: ds.map((d) => ({ title: d.title, meta: d.meta, message: d.message, number: null })),
       leftovers: plan.leftovers,
       idle: [],
       notes: [],
@@ -265,7 +265,7 @@ No work for @${WJ}bob: nothing left that they can take.
     const reply = renderAssignmentReply({
       repo: REPO,
       dryRun: true,
-      batches: ds.map((draft) => ({ draft, number: null })),
+      batches: ds.map((d) => ({ title: d.title, meta: d.meta, message: d.message, number: null })),
       leftovers: plan.leftovers,
       idle: [],
       notes: [],
