@@ -132,6 +132,8 @@ interface Choice {
   domain: string;
   tier: number;
   adds: number;
+  /** Position of the SPEC's kind among the kinds the batch wants on this turn. */
+  kind: number;
   rank: number;
 }
 
@@ -139,6 +141,7 @@ function better(a: Choice, b: Choice | null): boolean {
   if (!b) return true;
   if (a.tier !== b.tier) return a.tier < b.tier;
   if (a.adds !== b.adds) return a.adds < b.adds;
+  if (a.kind !== b.kind) return a.kind < b.kind;
   return a.rank < b.rank;
 }
 
@@ -149,9 +152,10 @@ const sizeOf = (a: AgentState) => a.fixes.length + a.news.length;
  *
  * Agents pick in turns, one SPEC per turn, so a short pool shrinks every batch evenly. On its turn an agent takes
  * the kind its batch lacks (partial SPECs up to `fixes`, new ones up to `newWork`, either kind filling the rest up
- * to `size.max`) and, of that kind, the best SPEC by: its own domains first (or, for an agent without domains,
- * domains no specialist claims), then no new domain for the batch, then priority, then most open dependents,
- * then issue number. A SPEC whose open dependencies are all in one agent's batch can only follow them there.
+ * to `size.max`; see `kindGroups`) and the best SPEC by: its own domains first (or, for an agent without domains,
+ * domains no specialist claims), then no new domain for the batch, then kind, then priority, then most open
+ * dependents, then issue number. A SPEC whose open dependencies are all in one agent's batch can only follow them
+ * there. With `overlap`, batches first fill to `size.max - overlap`, then copy SPECs from each other, then top up.
  */
 export function planBatches(input: PlanInput): Plan {
   const { registry, options } = input;
@@ -255,9 +259,10 @@ export function planBatches(input: PlanInput): Plan {
 
   const allowed = (a: AgentState, domain: string) =>
     !a.specialist || domain === NO_DOMAIN || a.domains.has(domain);
-  const choice = (a: AgentState, c: Candidate, domain: string): Choice => ({
+  const choice = (a: AgentState, c: Candidate, domain: string, kind: number): Choice => ({
     key: c.spec.key,
     domain,
+    kind,
     tier: a.specialist
       ? a.domains.has(domain)
         ? 0
@@ -270,40 +275,46 @@ export function planBatches(input: PlanInput): Plan {
   });
   const followsInto = (a: AgentState, c: Candidate) =>
     c.waiting.every((w) => (c.kind === "fix" ? a.fixKeys.has(w) : a.holds.has(w)));
-  const bestOf = (a: AgentState, c: Candidate, best: Choice | null): Choice | null => {
+  const bestOf = (a: AgentState, c: Candidate, kind: number, best: Choice | null): Choice | null => {
     let out = best;
     for (const domain of c.domains) {
       if (!allowed(a, domain)) continue;
-      const option = choice(a, c, domain);
+      const option = choice(a, c, domain, kind);
       if (better(option, out)) out = option;
     }
     return out;
   };
 
-  const kindOrder = (a: AgentState): SpecKind[] => {
+  /**
+   * The kinds a batch wants on its turn, most wanted first; kinds in one group compete (fewer domains first, then
+   * the group's order). A kind below its minimum comes alone. Past both minimums the kinds compete: one with room
+   * under its maximum before one that would only fill, unless only the filler keeps the batch to fewer domains.
+   */
+  const kindGroups = (a: AgentState): SpecKind[][] => {
     const f = a.fixes.length;
     const n = a.news.length;
-    if (f < options.fixes.min) return ["fix", "new"];
-    if (n < options.newWork.min) return ["new", "fix"];
-    if (f < options.fixes.max) return ["fix", "new"];
-    if (n < options.newWork.max) return ["new", "fix"];
-    return ["fix", "new"];
+    if (f < options.fixes.min) return [["fix"], ["new"]];
+    if (n < options.newWork.min) return [["new"], ["fix"]];
+    return n < options.newWork.max && f >= options.fixes.max ? [["new", "fix"]] : [["fix", "new"]];
   };
 
-  const pickPrimary = (a: AgentState, kind: SpecKind): Choice | null => {
+  const pickPrimary = (a: AgentState, kinds: readonly SpecKind[]): Choice | null => {
     let best: Choice | null = null;
-    for (const [domain, list] of lists[kind]) {
-      if (!allowed(a, domain)) continue;
-      while (list.pos < list.keys.length && owner.has(list.keys[list.pos]!)) list.pos++;
-      const key = list.keys[list.pos];
-      if (key === undefined) continue;
-      const option = choice(a, candidates.get(key)!, domain);
-      if (better(option, best)) best = option;
-    }
+    kinds.forEach((kind, order) => {
+      for (const [domain, list] of lists[kind]) {
+        if (!allowed(a, domain)) continue;
+        while (list.pos < list.keys.length && owner.has(list.keys[list.pos]!)) list.pos++;
+        const key = list.keys[list.pos];
+        if (key === undefined) continue;
+        const option = choice(a, candidates.get(key)!, domain, order);
+        if (better(option, best)) best = option;
+      }
+    });
     for (const key of a.unlocked) {
       const c = candidates.get(key)!;
-      if (c.kind !== kind || owner.has(key)) continue;
-      best = bestOf(a, c, best);
+      const order = kinds.indexOf(c.kind);
+      if (order === -1 || owner.has(key)) continue;
+      best = bestOf(a, c, order, best);
     }
     return best;
   };
@@ -333,8 +344,8 @@ export function planBatches(input: PlanInput): Plan {
       const next: AgentState[] = [];
       for (const a of turn) {
         let pick: Choice | null = null;
-        for (const kind of kindOrder(a)) {
-          pick = pickPrimary(a, kind);
+        for (const kinds of kindGroups(a)) {
+          pick = pickPrimary(a, kinds);
           if (pick) break;
         }
         if (!pick) continue;
@@ -346,14 +357,15 @@ export function planBatches(input: PlanInput): Plan {
   };
 
   const pickShared = (a: AgentState, placed: readonly Candidate[]): Choice | null => {
-    for (const kind of kindOrder(a)) {
+    for (const kinds of kindGroups(a)) {
       let pick: Choice | null = null;
       for (const c of placed) {
+        const order = kinds.indexOf(c.kind);
         const from = owner.get(c.spec.key)!;
-        if (c.kind !== kind || from === a || a.holds.has(c.spec.key)) continue;
+        if (order === -1 || from === a || a.holds.has(c.spec.key)) continue;
         if (from.shared.size >= options.overlap && !from.shared.has(c.spec.key)) continue;
         if (!followsInto(a, c)) continue;
-        pick = bestOf(a, c, pick);
+        pick = bestOf(a, c, order, pick);
       }
       if (pick) return pick;
     }

@@ -173,6 +173,18 @@ describe("domain affinity", () => {
     expect(numbers(p, "b")).toEqual([2, 7, 8, 9, 10]);
   });
 
+  it("doesn't add a domain for an optional fourth fix when its own domain still has new work", () => {
+    const p = plan(
+      [
+        ...range(1, 3, { domain: "db", partial: true }),
+        { n: 4, domain: "ui", partial: true },
+        ...range(5, 20, { domain: "db" }),
+      ],
+      [{ login: "a", domains: ["db", "ui"] }],
+    );
+    expect(numbers(p, "a")).toEqual([1, 2, 3, 5, 6, 7, 8, 9, 10, 11]);
+  });
+
   it("reports SPECs of a domain nobody takes", () => {
     const p = plan(
       [{ n: 1, domain: "mobile" }, { n: 2, domain: "ui" }, { n: 3 }],
