@@ -5,6 +5,8 @@ export interface SyntheticOptions {
   specs: number;
   /** Dependency edges in all, each from a SPEC to an earlier one (so the graph has no cycle). */
   edges: number;
+  /** How far back a dependency may point (default 40 issues: work depends on recent work). */
+  reach?: number;
   domains: readonly string[];
   /** Share of SPECs closed as completed (the oldest ones, as in a registry that has been worked on). */
   closed?: number;
@@ -34,7 +36,7 @@ export function syntheticIssues(options: SyntheticOptions): IssueRecord[] {
   const deps = new Map<number, Set<number>>();
   for (let e = 0; e < options.edges && options.specs > 1; e++) {
     const from = 2 + Math.floor(next() * (options.specs - 1));
-    const to = Math.max(1, from - 1 - Math.floor(next() * 40));
+    const to = Math.max(1, from - 1 - Math.floor(next() * (options.reach ?? 40)));
     const set = deps.get(from) ?? new Set<number>();
     set.add(to);
     deps.set(from, set);

@@ -1,7 +1,7 @@
 import type { BatchIssue } from "./batch.js";
 import type { BatchConfig } from "./config.js";
-import { assessReadiness, type DependencyProblem, type StatusLookup } from "./readiness.js";
-import { type IssueRef, parseRefKey, refKey } from "./references.js";
+import { assessReadiness, type DependencyProblem, dependencyStatus, type StatusLookup } from "./readiness.js";
+import { type IssueRef, refKey } from "./references.js";
 import type { Registry } from "./registry.js";
 import { PRIORITIES, type Spec } from "./spec.js";
 
@@ -169,7 +169,7 @@ export function planBatches(input: PlanInput): Plan {
   const wantedDomain = options.domain?.toLowerCase() ?? null;
 
   // 1. The pool: open SPECs that nobody holds and no dependency problem stops.
-  const pool = new Map<string, { spec: Spec; waiting: string[]; waitingOn: IssueRef[] }>();
+  const pool = new Map<string, PoolEntry>();
   const problemBlocked = new Map<string, Leftover>();
   const open = [...registry.specs.values()]
     .filter((s) => s.state === "OPEN")
@@ -184,23 +184,28 @@ export function planBatches(input: PlanInput): Plan {
       leftovers.push({ spec, reason: "assigned" });
       continue;
     }
-    if (wantedDomain !== null && !spec.domains.some((d) => d.toLowerCase() === wantedDomain)) {
+    const domains = lowerDomains(spec);
+    if (wantedDomain !== null && !domains.includes(wantedDomain)) {
       leftovers.push({ spec, reason: "other-domain" });
       continue;
     }
-    const readiness = assessReadiness(spec, input.status, registry.graph);
-    if (readiness.problems.length) {
-      const leftover: Leftover = { spec, reason: "blocked", problems: readiness.problems };
+    const entry = openDependencies(spec, registry) ?? readinessEntry(spec, input.status, registry);
+    if (entry.problems.length) {
+      const leftover: Leftover = { spec, reason: "blocked", problems: entry.problems };
       leftovers.push(leftover);
       problemBlocked.set(spec.key, leftover);
     }
-    pool.set(spec.key, { spec, waiting: readiness.waitingOn.map(refKey), waitingOn: readiness.waitingOn });
+    pool.set(spec.key, { spec, domains, waiting: entry.waiting, waitingOn: entry.waitingOn });
   }
 
   // 2. Candidates: SPECs whose open dependencies are all candidates too (a chain can go to one agent in order).
   const isCandidate = candidacy(pool, problemBlocked);
-  const openDependents = (key: string) =>
-    (registry.graph.dependents.get(key) ?? []).filter((d) => registry.specs.get(d)?.state === "OPEN").length;
+  const openDependents = (key: string) => {
+    let count = 0;
+    for (const d of registry.graph.dependents.get(key) ?? [])
+      if (registry.specs.get(d)?.state === "OPEN") count++;
+    return count;
+  };
   const candidates = new Map<string, Candidate>();
   const ordered = [...pool.values()]
     .filter((p) => isCandidate.get(p.spec.key))
@@ -213,11 +218,10 @@ export function planBatches(input: PlanInput): Plan {
       (a, b) => a.priority - b.priority || b.dependents - a.dependents || a.p.spec.number - b.p.spec.number,
     );
   ordered.forEach(({ p }, rank) => {
-    const domains = [...new Set(p.spec.domains.map((d) => d.toLowerCase()))];
     candidates.set(p.spec.key, {
       spec: p.spec,
       kind: p.spec.partial ? "fix" : "new",
-      domains: domains.length ? domains : [NO_DOMAIN],
+      domains: p.domains.length ? p.domains : [NO_DOMAIN],
       waiting: p.waiting,
       rank,
     });
@@ -404,22 +408,23 @@ export function planBatches(input: PlanInput): Plan {
   const generalist = agents.some((a) => !a.specialist);
   const served = (c: Candidate) =>
     agents.length > 0 && (generalist || c.domains.some((d) => d === NO_DOMAIN || servedDomains.has(d)));
-  const waitingOn = (refs: readonly IssueRef[]): WaitingOn[] =>
-    refs.map((ref) => {
-      const key = refKey(ref);
-      return { ref, plannedFor: owner.get(key)?.login ?? null, inBatch: held.get(key)?.number ?? null };
-    });
+  const waitingOn = (entry: PoolEntry): WaitingOn[] =>
+    entry.waitingOn.map((ref, i) => ({
+      ref,
+      plannedFor: owner.get(entry.waiting[i]!)?.login ?? null,
+      inBatch: held.get(entry.waiting[i]!)?.number ?? null,
+    }));
   for (const entry of pool.values()) {
     const key = entry.spec.key;
     const problem = problemBlocked.get(key);
     if (problem) {
-      problem.waitingOn = waitingOn(entry.waitingOn);
+      problem.waitingOn = waitingOn(entry);
       continue;
     }
     if (owner.has(key)) continue;
     const c = candidates.get(key);
     if (!c) {
-      leftovers.push({ spec: entry.spec, reason: "blocked", waitingOn: waitingOn(entry.waitingOn) });
+      leftovers.push({ spec: entry.spec, reason: "blocked", waitingOn: waitingOn(entry) });
       continue;
     }
     if (!served(c)) {
@@ -432,7 +437,7 @@ export function planBatches(input: PlanInput): Plan {
       const followable =
         holders.size === 1 && holder && followsInto(holder, c) && c.domains.some((d) => allowed(holder, d));
       if (!followable) {
-        leftovers.push({ spec: c.spec, reason: "blocked", waitingOn: waitingOn(c.waiting.map(parseRefKey)) });
+        leftovers.push({ spec: c.spec, reason: "blocked", waitingOn: waitingOn(entry) });
         continue;
       }
     }
@@ -444,6 +449,59 @@ export function planBatches(input: PlanInput): Plan {
     .filter((a) => sizeOf(a) > 0)
     .map((a) => ({ agent: a.login, specs: [...a.fixes, ...a.news] }));
   return { batches, leftovers };
+}
+
+interface PoolEntry {
+  spec: Spec;
+  /** Lower-cased, without duplicates. */
+  domains: string[];
+  /** Keys of the dependencies that are not completed, aligned with `waitingOn`. */
+  waiting: string[];
+  waitingOn: IssueRef[];
+}
+
+interface Dependencies {
+  waiting: string[];
+  waitingOn: IssueRef[];
+  problems: DependencyProblem[];
+}
+
+function lowerDomains(spec: Spec): string[] {
+  const out: string[] = [];
+  for (const d of spec.domains) {
+    const lower = d.toLowerCase();
+    if (!out.includes(lower)) out.push(lower);
+  }
+  return out;
+}
+
+/**
+ * The common case without building readiness: every dependency is a SPEC of the registry, open or completed, and
+ * the SPEC is on no cycle. Null sends the SPEC through `assessReadiness`, which explains what is wrong.
+ */
+function openDependencies(spec: Spec, registry: Registry): Dependencies | null {
+  if (registry.graph.components.has(spec.key)) return null;
+  const keys = registry.graph.dependencies.get(spec.key) ?? [];
+  const waiting: string[] = [];
+  const waitingOn: IssueRef[] = [];
+  for (let i = 0; i < keys.length; i++) {
+    const dep = registry.specs.get(keys[i]!);
+    if (!dep) return null;
+    if (dep.state === "OPEN") {
+      waiting.push(keys[i]!);
+      waitingOn.push(spec.dependencies[i]!);
+    } else if (dependencyStatus(dep).kind !== "completed") return null;
+  }
+  return { waiting, waitingOn, problems: [] };
+}
+
+function readinessEntry(spec: Spec, status: StatusLookup, registry: Registry): Dependencies {
+  const readiness = assessReadiness(spec, status, registry.graph);
+  return {
+    waiting: readiness.waitingOn.map(refKey),
+    waitingOn: readiness.waitingOn,
+    problems: readiness.problems,
+  };
 }
 
 function dedupeAgents(agents: readonly PlanAgent[]): PlanAgent[] {
