@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { renderAssignmentReply } from "../../src/domain/assignment-report.js";
 import type { BatchIssue } from "../../src/domain/batch.js";
@@ -182,7 +183,17 @@ Start investigation immediately.
       expect(parsed.problems).toContainEqual({ path, message: expect.stringContaining(message) });
   });
 
-  it("documents every placeholder the default template uses", () => {
+  it("documents every placeholder in docs/assignment.md", () => {
+    // The formatter pads table cells; compare with runs of spaces collapsed.
+    const docs = readFileSync(new URL("../../docs/assignment.md", import.meta.url), "utf8").replace(
+      / {2,}/g,
+      " ",
+    );
+    for (const [name, description] of Object.entries(PLACEHOLDERS))
+      expect(docs).toContain(`| \`{{${name}}}\` | ${description} |`);
+  });
+
+  it("accepts its own default template", () => {
     expect(parseTemplate(DEFAULT_TEMPLATE).ok).toBe(true);
     const values = Object.fromEntries(Object.keys(PLACEHOLDERS).map((k) => [k, `<${k}>`])) as never;
     expect(renderTemplate("{{tasks}} {{ {{agent}} }}", values)).toBe("<tasks> {{ <agent> }}\n");
