@@ -14,6 +14,8 @@ export interface Range {
 export interface PlanAgent {
   login: string;
   domains: readonly string[];
+  /** At most this many SPECs (default `size.max`); 0 for an agent that already got its batch from this command. */
+  capacity?: number;
 }
 
 export interface PlanOptions {
@@ -114,6 +116,7 @@ interface Candidate {
 
 interface AgentState {
   login: string;
+  capacity: number;
   domains: Set<string>;
   specialist: boolean;
   fixes: PlannedSpec[];
@@ -246,6 +249,7 @@ export function planBatches(input: PlanInput): Plan {
     const domains = new Set(a.domains.map((d) => d.toLowerCase()));
     return {
       login: a.login,
+      capacity: a.capacity ?? Number.POSITIVE_INFINITY,
       domains,
       specialist: domains.size > 0,
       fixes: [],
@@ -342,8 +346,9 @@ export function planBatches(input: PlanInput): Plan {
     }
   };
 
-  const fill = (cap: number) => {
-    let turn = agents.filter((a) => sizeOf(a) < cap);
+  const fill = (limit: number) => {
+    const cap = (a: AgentState) => Math.min(limit, a.capacity);
+    let turn = agents.filter((a) => sizeOf(a) < cap(a));
     while (turn.length) {
       const next: AgentState[] = [];
       for (const a of turn) {
@@ -354,7 +359,7 @@ export function planBatches(input: PlanInput): Plan {
         }
         if (!pick) continue;
         place(a, pick, false);
-        if (sizeOf(a) < cap) next.push(a);
+        if (sizeOf(a) < cap(a)) next.push(a);
       }
       turn = next;
     }
@@ -379,7 +384,8 @@ export function planBatches(input: PlanInput): Plan {
   /** Agents take turns copying a SPEC from another batch, while both batches stay within the overlap. */
   const share = () => {
     const placed = [...candidates.values()].filter((c) => owner.has(c.spec.key));
-    const open = (a: AgentState) => a.shared.size < options.overlap && sizeOf(a) < options.size.max;
+    const open = (a: AgentState) =>
+      a.shared.size < options.overlap && sizeOf(a) < Math.min(options.size.max, a.capacity);
     let turn = agents.filter(open);
     while (turn.length) {
       const next: AgentState[] = [];

@@ -26,6 +26,7 @@ import { mayCommand } from "../github/permissions.js";
 import { react } from "../github/reactions.js";
 import { lookupIssues, readRegistry } from "../github/registry-reader.js";
 import { findReplyComment } from "../github/replies.js";
+import { sameLogin } from "../github/sticky-reader.js";
 import { loadBatchTemplate } from "../github/template-reader.js";
 import type { Fence } from "../infra/lock.js";
 import { type CommandDefinition, UsageError } from "./commands.js";
@@ -125,8 +126,6 @@ interface Target {
   links: BatchLinks | null;
 }
 
-const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
-
 /**
  * Plans and opens the batches of one `/batch assign`, idempotent per command comment: batches it opened before are
  * kept (and their missing assignments and sub-issue links finished), and only agents the command still owes a
@@ -152,7 +151,7 @@ export async function runAssignment(
   const status = statusLookup(registry, new Map([...external.issues].map(([k, v]) => [k, v.status])));
 
   const mine = batches.filter((b) => b.meta.id === batchId(request.sourceCommentId, b.meta.agent));
-  let agents = request.agents.filter((a) => !mine.some((b) => same(b.meta.agent, a.login)));
+  let owed = (agent: PlanAgent) => !mine.some((b) => sameLogin(b.meta.agent, agent.login));
   if (!request.dryRun) {
     const earlier = await findReplyComment(
       rt.octokit,
@@ -164,10 +163,13 @@ export async function runAssignment(
     result.reads++;
     if (earlier) {
       // The command was answered before: plan only for agents whose batch it still owed.
-      const owed = decodeMetadata<{ pending?: string[] }>(earlier.body, ASSIGNMENT_KIND)?.pending ?? [];
-      agents = agents.filter((a) => owed.some((p) => same(p, a.login)));
+      const pending = decodeMetadata<{ pending?: string[] }>(earlier.body, ASSIGNMENT_KIND)?.pending ?? [];
+      const withoutBatch = owed;
+      owed = (agent) => withoutBatch(agent) && pending.some((p) => sameLogin(p, agent.login));
     }
   }
+  // Agents owed nothing still count as taking their domains, so the leftovers read as they did.
+  const agents = request.agents.map((a) => (owed(a) ? a : { ...a, capacity: 0 }));
 
   const plan = planBatches({
     registry,
@@ -187,7 +189,9 @@ export async function runAssignment(
     sourceCommentId: request.sourceCommentId,
     createdAt: new Date().toISOString(),
   });
-  const idle = agents.filter((a) => !plan.batches.some((b) => same(b.agent, a.login))).map((a) => a.login);
+  const idle = agents
+    .filter((a) => a.capacity !== 0 && !plan.batches.some((b) => sameLogin(b.agent, a.login)))
+    .map((a) => a.login);
   const report = (batchesReported: ReportedBatch[], notes: string[], pending: string[]) =>
     [
       renderAssignmentReply({
@@ -335,12 +339,12 @@ function linkMutations(
     if (!target.links) continue;
     const { agent } = target.meta;
     const userId = userOf(agent);
-    if (userId && !target.links.assignees.some((a) => same(a, agent)))
+    if (userId && !target.links.assignees.some((a) => sameLogin(a, agent)))
       out.push(assignMutation(target.id, userId, `assign @${agent} to batch #${target.number}`));
     for (const number of target.meta.specs) {
       const spec = specOf(number);
       if (spec?.state !== "OPEN") continue;
-      if (userId && !spec.assignees.some((a) => same(a, agent)))
+      if (userId && !spec.assignees.some((a) => sameLogin(a, agent)))
         out.push(assignMutation(spec.id, userId, `assign @${agent} to #${number}`));
       if (target.meta.shared.includes(number) || target.links.subIssues.has(number)) continue;
       const fromClosedBatch = batches.some(

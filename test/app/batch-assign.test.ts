@@ -227,7 +227,7 @@ describe("/batch assign", () => {
 
   it("finishes assignments and sub-issue links that a failed write left out", async () => {
     const planning = setup({
-      specs: syntheticIssues({ specs: 12, edges: 0, domains: ["api"] }),
+      specs: syntheticIssues({ specs: 24, edges: 0, domains: ["api"] }),
       agents: [{ login: "a" }, { login: "b" }],
     });
     // Writes go out as: the batch label, the two batch issues, then assignments and sub-issues: the third fails.
@@ -241,16 +241,21 @@ describe("/batch assign", () => {
     await h.receive("issue_comment", payload, "first");
     expect(batchIssues()).toHaveLength(2);
     expect(batchIssues().flatMap((b) => b.subIssues)).toEqual([]);
+    expect(replies(planning)[0]!.body).toContain("Bad gateway");
     expect(h.fake.issue(REPO, 1).assignees).toEqual([]);
 
     await h.receive("issue_comment", payload, "again");
     expect(batchIssues()).toHaveLength(2);
     for (const b of batchIssues()) {
-      expect(b.subIssues).toHaveLength(6);
+      expect(b.subIssues).toHaveLength(10);
       for (const n of metaOf(b).specs) expect(h.fake.issue(REPO, n).assignees).toEqual([metaOf(b).agent]);
     }
     expect(replies(planning)).toHaveLength(1);
-    expect(replies(planning)[0]!.body).not.toContain("refused");
+    const revised = replies(planning)[0]!.body;
+    expect(revised).not.toContain("refused");
+    expect(revised).toContain("Opened 2 batches for 20 SPECs");
+    expect(revised).toContain("**No room left: every batch is full** (4): ");
+    expect(revised).not.toContain("No agent takes");
   });
 
   it("never puts a SPEC in two batches when two commands arrive at once", async () => {

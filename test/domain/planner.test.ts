@@ -312,6 +312,19 @@ describe("taken SPECs", () => {
   });
 });
 
+describe("capacity", () => {
+  it("lets an agent with no room serve its domain without taking anything", () => {
+    const p = plan(range(1, 3, { domain: "ui" }), [{ login: "u", domains: ["ui"], capacity: 0 }]);
+    expect(p.batches).toEqual([]);
+    expect(p.leftovers.map((l) => l.reason)).toEqual(["no-capacity", "no-capacity", "no-capacity"]);
+  });
+
+  it("caps an agent below the batch size", () => {
+    const p = plan(range(1, 10), [{ login: "a", domains: [], capacity: 2 }, "b"]);
+    expect(sizes(p)).toEqual([2, 8]);
+  });
+});
+
 describe("overlap", () => {
   it("shares up to N SPECs of each batch with other batches, marked shared", () => {
     const p = plan(range(1, 12), ["a", "b"], { overlap: 2, size: { min: 8, max: 8 } });
