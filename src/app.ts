@@ -1,5 +1,6 @@
 import type { ApplicationFunction, Probot } from "probot";
 import { botIdentity } from "./github/identity.js";
+import { registerBatchAssign } from "./handlers/batch-assign.js";
 import { registerCommandHandler } from "./handlers/command-events.js";
 import { helpCommand } from "./handlers/commands.js";
 import { registerConfigCheck } from "./handlers/config-events.js";
@@ -37,6 +38,7 @@ export function batchbot(options: BatchbotOptions = {}): ApplicationFunction {
     registerConfigCheck(deps);
     registerQualityGate(deps);
     registerProgress(deps);
+    registerBatchAssign(deps);
     registerCommandHandler(deps);
   };
 }
