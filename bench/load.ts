@@ -6,6 +6,7 @@ import type { FakeGitHub } from "../test/helpers/fake-github.js";
 import { fastOctokit } from "../test/helpers/github-client.js";
 import { createHarness, examplePayload, type Harness, repositoryPayload } from "../test/helpers/harness.js";
 import { type RunningApp, signature, startApp } from "../test/helpers/server.js";
+import { percentile } from "./stats.js";
 
 /**
  * The load harness: batchbot on Probot's real HTTP server (one or more instances) on loopback, GitHub faked
@@ -241,11 +242,6 @@ async function quiescence(fake: FakeGitHub, maxMs = 60_000): Promise<void> {
   }
 }
 
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
-
 export async function runLoad(options: LoadOptions): Promise<LoadReport> {
   nock.enableNetConnect(/^(127\.0\.0\.1|localhost)(:\d+)?$/);
   const harness = createHarness();
@@ -339,16 +335,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
       peakRssMb: peakRss / 1024 / 1024,
       githubRequests: harness.fake.requests.length,
       mix: Object.fromEntries(
-        [...byKind].map(([kind, list]) => [
-          kind,
-          {
-            count: list.length,
-            p95: percentile(
-              list.sort((a, b) => a - b),
-              95,
-            ),
-          },
-        ]),
+        [...byKind].map(([kind, list]) => [kind, { count: list.length, p95: percentile(list, 95) }]),
       ),
     };
   } finally {

@@ -1,9 +1,7 @@
-/** One figure of `npm run bench`: a row of bench/results.md. */
+/** One line of `npm run bench`'s table. */
 export interface BenchRow {
   name: string;
-  value: number | string;
-  /** What the figure should be, as text (`0`, `≤ 250 ms`). */
+  value: string;
   target?: string;
-  /** Whether the value meets the target. */
   ok?: boolean;
 }

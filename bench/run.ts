@@ -1,46 +1,37 @@
 import { readdirSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import type { BenchRow } from "./row.js";
 
-/**
- * `npm run bench`: runs every `bench/*.bench.ts` (each exports `bench(): Promise<BenchRow[]>`), prints the
- * figures and writes them as one table to bench/results.md.
- */
-const dir = new URL(".", import.meta.url);
-const files = readdirSync(dir)
+/** Runs every `bench/*.bench.ts`, prints one table and writes it to `bench/results.md`. */
+const here = dirname(fileURLToPath(import.meta.url));
+const modules = readdirSync(here)
   .filter((f) => f.endsWith(".bench.ts"))
   .sort();
-const sections: Array<{ file: string; rows: BenchRow[] }> = [];
-for (const file of files) {
-  const module = (await import(new URL(file, dir).href)) as { bench: () => Promise<BenchRow[]> };
-  console.log(`# ${file}`);
-  const rows = await module.bench();
-  for (const row of rows)
-    console.log(`${row.name}: ${row.value}${row.target ? ` (target ${row.target})` : ""}`);
-  sections.push({ file, rows });
+const rows: BenchRow[] = [];
+for (const file of modules) {
+  const module = (await import(pathToFileURL(join(here, file)).href)) as { bench(): Promise<BenchRow[]> };
+  const produced = await module.bench();
+  for (const row of produced)
+    console.log(
+      `${row.ok === false ? "✗" : "✓"} ${row.name}: ${row.value}${row.target ? ` (target ${row.target})` : ""}`,
+    );
+  rows.push(...produced);
 }
-
-const cell = (text: string) => text.replace(/\|/g, "\\|");
-const lines = [
-  "# Benchmarks",
+const cpu = (await import("node:os")).cpus();
+const table = [
+  "# Benchmark results",
   "",
-  `\`npm run bench\` on ${new Date().toISOString().slice(0, 10)}, Node ${process.version}. Regenerate with \`npm run bench\`.`,
+  `Measured by \`npm run bench\` on Node ${process.version}, ${cpu.length} × ${cpu[0]?.model.trim() ?? "unknown CPU"}.`,
   "",
-  "| figure | value | target | ok |",
+  "| Measure | Result | Target | Met |",
   "| --- | --- | --- | --- |",
-  ...sections.flatMap(({ rows }) =>
-    rows.map(
-      (r) =>
-        `| ${cell(r.name)} | ${cell(String(r.value))} | ${cell(r.target ?? "")} | ${r.ok === undefined ? "" : r.ok ? "yes" : "**no**"} |`,
-    ),
+  ...rows.map(
+    (r) =>
+      `| ${r.name} | ${r.value} | ${r.target ?? ""} | ${r.ok === undefined ? "" : r.ok ? "yes" : "**no**"} |`,
   ),
   "",
-];
-writeFileSync(new URL("results.md", dir), lines.join("\n"));
-console.log(
-  `bench/results.md: ${sections.reduce((n, s) => n + s.rows.length, 0)} figures from ${files.length} file(s)`,
-);
-const failed = sections.flatMap((s) => s.rows).filter((r) => r.ok === false);
-if (failed.length) {
-  console.error(`missed targets: ${failed.map((r) => r.name).join("; ")}`);
-  process.exitCode = 1;
-}
+].join("\n");
+writeFileSync(join(here, "results.md"), table);
+console.log(`\nwrote bench/results.md (${rows.length} rows)`);
+if (rows.some((r) => r.ok === false)) process.exitCode = 1;

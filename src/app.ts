@@ -1,10 +1,13 @@
 import type { ApplicationFunction, ApplicationFunctionOptions, Probot } from "probot";
 import { botIdentity } from "./github/identity.js";
+import { registerBatchAssign } from "./handlers/batch-assign.js";
 import { registerCommandHandler } from "./handlers/command-events.js";
 import { helpCommand } from "./handlers/commands.js";
 import { registerConfigCheck } from "./handlers/config-events.js";
 import { registerDependencyHandlers } from "./handlers/dependency-events.js";
 import type { AppDeps } from "./handlers/deps.js";
+import { registerProgress } from "./handlers/progress-events.js";
+import { registerQualityGate } from "./handlers/quality-gate-events.js";
 import { LocalLock, type Lock } from "./infra/lock.js";
 import { Metrics } from "./infra/metrics.js";
 import { serveOperations } from "./infra/operations.js";
@@ -39,6 +42,9 @@ export function batchbot(options: BatchbotOptions = {}): ApplicationFunction {
     deps.commands.push(helpCommand(() => deps.commands));
     registerDependencyHandlers(deps);
     registerConfigCheck(deps);
+    registerQualityGate(deps);
+    registerProgress(deps);
+    registerBatchAssign(deps);
     registerCommandHandler(deps);
     serveOperations(app, appOptions, { ...options, metrics: options.metrics ?? new Metrics() });
   };

@@ -16,8 +16,9 @@ export function parseCommands(body: string | null | undefined): CommandLine[] {
   if (!body) return [];
   const out: CommandLine[] = [];
   for (const line of visibleLines(body)) {
+    if (!/^ {0,3}\//.test(line)) continue;
     const match = COMMAND.exec(line.trim());
-    if (!match || !line.startsWith("/")) continue;
+    if (!match) continue;
     const rest = (match[2] ?? "").trim().slice(0, MAX_ARGUMENT_TEXT);
     out.push({ name: (match[1] ?? "help").toLowerCase(), args: rest ? rest.split(/\s+/) : [], rest });
   }

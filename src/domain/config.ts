@@ -155,17 +155,14 @@ function allowedKeysAt(path: readonly PropertyKey[]): string[] | null {
   return schema instanceof z.ZodObject ? Object.keys(schema.shape) : null;
 }
 
+/** The schema inside defaults, prefaults, nullables, optionals and pipes. */
 function unwrap(schema: z.ZodType): z.ZodType {
   let current: z.ZodType = schema;
   for (;;) {
-    if (
-      current instanceof z.ZodDefault ||
-      current instanceof z.ZodNullable ||
-      current instanceof z.ZodOptional
-    )
-      current = current.unwrap() as z.ZodType;
-    else if (current instanceof z.ZodPipe) current = current.in as z.ZodType;
-    else return current;
+    const def = current._zod.def as { innerType?: z.ZodType; in?: z.ZodType };
+    const inner = def.innerType ?? (current instanceof z.ZodPipe ? def.in : undefined);
+    if (!inner) return current;
+    current = inner;
   }
 }
 

@@ -23,8 +23,14 @@ export function buildGraph(
       else dependents.set(to, [from]);
     }
   }
-  const activeEdges = (key: string) =>
-    active.has(key) ? (edges.get(key) ?? []).filter((t) => active.has(t)) : [];
+  const activeAdjacency = new Map<string, string[]>();
+  for (const key of active)
+    activeAdjacency.set(
+      key,
+      (edges.get(key) ?? []).filter((t) => active.has(t)),
+    );
+  const none: string[] = [];
+  const activeEdges = (key: string): readonly string[] => activeAdjacency.get(key) ?? none;
   const components = stronglyConnected([...active], activeEdges);
   const componentOf = new Map<string, string[]>();
   for (const component of components) {

@@ -10,6 +10,11 @@ export function visibleLines(markdown: string): string[] {
   let inComment = false;
   let previousBlank = true;
   for (const raw of lines) {
+    if (!fence && !inComment && isPlainProse(raw)) {
+      previousBlank = raw.length === 0;
+      out.push(raw);
+      continue;
+    }
     if (fence) {
       const close = /^ {0,3}(`{3,}|~{3,})\s*$/.exec(raw);
       if (close?.[1] && close[1][0] === fence.char && close[1].length >= fence.length) fence = null;
@@ -47,6 +52,14 @@ export function visibleLines(markdown: string): string[] {
     out.push(line);
   }
   return out;
+}
+
+/** A line no rule below can change: it can't open code, a quote or a comment, and holds no inline code. */
+function isPlainProse(line: string): boolean {
+  const first = line.charCodeAt(0);
+  // space, tab, `>`, backtick, `~`
+  if (first === 32 || first === 9 || first === 62 || first === 96 || first === 126) return false;
+  return !line.includes("`") && !line.includes("<!--");
 }
 
 /**

@@ -94,7 +94,7 @@ export function renderDependencyProblems(
       const path = problem.path.map((r) => shortRef(r, home));
       lines.push(
         path.length === 2
-          ? `- **Self-dependency**: ${path[0]} depends on itself. Remove it from the dependency list.`
+          ? `- **Self-dependency**: ${path.join(" → ")}: ${path[0]} depends on itself. Remove it from the dependency list.`
           : `- **Dependency cycle**: ${path.join(" → ")}. Break the cycle by removing one of these dependencies.`,
       );
     } else if (problem.kind === "unreadable") {

@@ -12,7 +12,13 @@ export interface RepoRef {
 
 /** Canonical key of an issue: `owner/repo#N`, owner and repo lower-cased as GitHub treats them. */
 export function refKey(ref: IssueRef): string {
-  return `${ref.owner.toLowerCase()}/${ref.repo.toLowerCase()}#${ref.number}`;
+  return `${lower(ref.owner)}/${lower(ref.repo)}#${ref.number}`;
+}
+
+const UPPER = /[A-Z]/;
+/** Lower-cases without allocating when there's nothing to change (keys are built for every edge of the graph). */
+function lower(s: string): string {
+  return UPPER.test(s) ? s.toLowerCase() : s;
 }
 
 export function parseRefKey(key: string): IssueRef {

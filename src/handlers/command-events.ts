@@ -21,8 +21,8 @@ export function registerCommandHandler(deps: AppDeps): void {
     const lines = given.slice(0, MAX_COMMANDS_PER_COMMENT);
     const repo = repoOf(context);
     const botLogin = await deps.botLogin();
-    const answer = (body: string) =>
-      replyOnce(context.octokit, repo, issue.number, comment.id, botLogin, body);
+    const answer = (body: string, revise = false) =>
+      replyOnce(context.octokit, repo, issue.number, comment.id, botLogin, body, { revise });
     const loaded = await configOf(context);
     if (!loaded.ok) {
       await answer(formatConfigProblems(loaded.problems));
@@ -49,6 +49,7 @@ export function registerCommandHandler(deps: AppDeps): void {
         `Only the first ${MAX_COMMANDS_PER_COMMENT} \`/batch\` commands of a comment are run; the other ${given.length - lines.length} were ignored.`,
       );
     const reactions = new Set<"eyes" | "-1" | "+1" | "confused">();
+    let revise = false;
     for (const line of lines) {
       const command = findCommand(deps.commands, line.name);
       if (!command) {
@@ -59,13 +60,14 @@ export function registerCommandHandler(deps: AppDeps): void {
         const outcome = await command.run(ctx, line);
         if (outcome.reply) replies.push(outcome.reply);
         if (outcome.reaction) reactions.add(outcome.reaction);
+        if (outcome.revise) revise = true;
       } catch (error) {
         if (!(error instanceof UsageError)) throw error;
         replies.push(usageReply(command, error.message));
       }
     }
     for (const reaction of reactions) await react(context.octokit, repo, comment.id, reaction);
-    if (replies.length) await answer(replies.join("\n\n---\n\n"));
+    if (replies.length) await answer(replies.join("\n\n---\n\n"), revise);
     ctx.log.info({ replies: replies.length, reactions: [...reactions] }, "commands handled");
   });
 }

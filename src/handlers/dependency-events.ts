@@ -1,4 +1,4 @@
-import type { Logger } from "probot";
+import type { Context, Logger } from "probot";
 import { loadRepoConfig } from "../github/config-reader.js";
 import { type SyncReport, syncAfterChange, syncRepository } from "./dependency-sync.js";
 import { type AppDeps, configOf, eventLog, fromSelf, repoOf } from "./deps.js";
@@ -44,8 +44,6 @@ export function registerDependencyHandlers(deps: AppDeps): void {
         return;
       }
       const { config } = loaded;
-      if (!isReadinessRelevant(payload, [config.labels.spec, config.labels.blocked, config.labels.ready]))
-        return;
       const rt: Runtime = {
         octokit: context.octokit,
         repo: repoOf(context),
@@ -54,11 +52,16 @@ export function registerDependencyHandlers(deps: AppDeps): void {
         hosts,
         log,
       };
-      logReport(
-        log,
-        `dependency sync after issues.${payload.action}`,
-        await syncAfterChange(rt, changeFromPayload(payload)),
-      );
+      if (!isReadinessRelevant(payload, [config.labels.spec, config.labels.blocked, config.labels.ready])) {
+        await deps.afterIssueEvent?.(context, rt, null);
+        return;
+      }
+      if (context.name === "issues" && payload.action === "closed")
+        for (const guard of deps.closeGuards)
+          if (!(await guard(context as Context<"issues.closed">, config))) return;
+      const report = await syncAfterChange(rt, changeFromPayload(payload));
+      logReport(log, `dependency sync after issues.${payload.action}`, report);
+      await deps.afterIssueEvent?.(context, rt, report.openDashboards);
     },
   );
 

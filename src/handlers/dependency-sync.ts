@@ -41,6 +41,8 @@ export interface SyncReport extends RequestCount {
   labelChanges: Array<{ number: number; change: LabelChange }>;
   stickyChanges: number[];
   failures: string[];
+  /** Open dashboard issues, as the registry read saw them (`null`: not read). */
+  openDashboards: number | null;
 }
 
 function readinessLabelNames(config: BatchConfig): string[] {
@@ -53,8 +55,10 @@ async function loadRegistry(rt: Runtime, report: SyncReport) {
     rt.repo,
     rt.config.labels.spec,
     readinessLabelNames(rt.config),
+    rt.config.labels.dashboard,
   );
   report.reads += snapshot.requests;
+  report.openDashboards = snapshot.openDashboards;
   return { snapshot, registry: buildRegistry(rt.repo, snapshot.issues, rt.config, rt.hosts) };
 }
 
@@ -73,13 +77,13 @@ function statuses(external: ReadonlyMap<string, ExternalIssue>): Map<string, Dep
   return new Map([...external].map(([key, issue]) => [key, issue.status]));
 }
 
-/** Creates the readiness labels a repository lacks, so their ids can be used in the same event. */
-async function ensureLabels(
+/** Creates the labels batchbot writes that a repository lacks, so their ids can be used in the same event. */
+export async function ensureLabels(
   rt: Runtime,
   repositoryId: string,
   labelIds: Map<string, string>,
   needed: Iterable<string>,
-  report: SyncReport,
+  report: Pick<SyncReport, "writes" | "failures">,
 ): Promise<void> {
   const keyOf = (name: string) =>
     Object.entries(rt.config.labels).find(([, v]) => v.toLowerCase() === name.toLowerCase())?.[0] ?? name;
@@ -99,7 +103,7 @@ async function ensureLabels(
 }
 
 function emptyReport(): SyncReport {
-  return { reads: 0, writes: 0, labelChanges: [], stickyChanges: [], failures: [] };
+  return { reads: 0, writes: 0, labelChanges: [], stickyChanges: [], failures: [], openDashboards: null };
 }
 
 /**

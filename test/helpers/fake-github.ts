@@ -17,6 +17,8 @@ export interface FakeComment {
   author: string;
   createdAt: string;
   reactions: Array<{ content: string; user: string }>;
+  /** Who last edited the comment, if anyone did. */
+  editor?: string;
 }
 
 export interface FakeIssue {
@@ -34,6 +36,8 @@ export interface FakeIssue {
   updatedAt: string;
   closedAt: string | null;
   comments: FakeComment[];
+  /** Labels in the order they were added (the issue's LABELED_EVENT timeline). */
+  labelEvents: Array<{ label: string; createdAt: string }>;
   blockedBy: number[];
   subIssues: number[];
   parent: number | null;
@@ -43,7 +47,9 @@ export interface FakeIssue {
     headSha: string;
     baseRef: string;
     reviews: FakeReview[];
+    /** Issues linked by hand (the Development sidebar); closing keywords in the body link more on the default branch. */
     closingIssues: number[];
+    isDraft?: boolean;
   };
 }
 
@@ -64,6 +70,10 @@ export interface FakeCheckRun {
   status: string;
   conclusion: string | null;
   output: { title: string | null; summary: string | null; text?: string | null };
+  /** Slug of the GitHub App that created the run. */
+  app?: string;
+  startedAt?: string;
+  completedAt?: string | null;
 }
 
 export interface FakeRepo {
@@ -78,7 +88,9 @@ export interface FakeRepo {
   /** Files at other refs (commit SHAs, branches). */
   filesAt: Map<string, Map<string, string>>;
   checkRuns: FakeCheckRun[];
-  statuses: Array<{ sha: string; context: string; state: string }>;
+  statuses: Array<{ sha: string; context: string; state: string; createdAt?: string }>;
+  /** Tree of each commit (same tree: same content); a commit without an entry has a tree of its own. */
+  commitTrees: Map<string, string>;
   collaborators: Map<string, Permission>;
   nextNumber: number;
 }
@@ -94,19 +106,26 @@ export interface LoggedRequest {
 }
 
 export interface FailureRule {
-  match: (req: { method: string; path: string; operation?: string }) => boolean;
+  match: (req: { method: string; path: string; operation?: string; field?: string }) => boolean;
   status: number;
   times: number;
   headers?: Record<string, string>;
   message?: string;
   /** GitHub did the work but the answer was lost (a 502 from a proxy, a timeout): apply, then fail. */
   applied?: boolean;
+  /**
+   * Fail one field of a GraphQL mutation instead of the whole request, as GitHub does when one of several aliased
+   * mutations is refused (the others still run): the field answers null with an error of type `errorType`.
+   */
+  field?: string;
+  errorType?: string;
 }
 
 const BASE = "https://api.github.com";
 let counter = 1000;
 const nextId = () => ++counter;
-const now = () => new Date(Date.UTC(2026, 10, 25, 12, 0, counter % 60)).toISOString();
+// Monotonic: the quality gate orders reviews and comments by time.
+const now = () => new Date(Date.UTC(2026, 10, 25, 12, 0, 0) + counter * 1000).toISOString();
 
 function encodeCursor(i: number) {
   return Buffer.from(`cursor:${i}`).toString("base64");
@@ -116,7 +135,7 @@ function decodeCursor(c: string | null | undefined) {
   return Number(Buffer.from(c, "base64").toString().slice(7));
 }
 
-function connection<T>(items: T[], args: { first?: number; last?: number; after?: string | null }) {
+export function connection<T>(items: T[], args: { first?: number; last?: number; after?: string | null }) {
   const start = decodeCursor(args.after) + 1;
   let slice = items.slice(start);
   let offset = start;
@@ -169,12 +188,12 @@ function commentTooLong() {
   };
 }
 
-function unprocessable(message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { type: "UNPROCESSABLE" } });
+export function notFound(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { type: "NOT_FOUND" } });
 }
 
-function notFound(message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { type: "NOT_FOUND" } });
+function unprocessable(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { type: "UNPROCESSABLE" } });
 }
 
 export class FakeGitHub {
@@ -188,6 +207,8 @@ export class FakeGitHub {
   /** Extra GraphQL root fields (projects and other later features register theirs here). */
   extraQuery: Record<string, unknown> = {};
   extraMutation: Record<string, unknown> = {};
+  /** Extra fields of every issue view (projects add `projectItems`). */
+  issueExtras: Array<(repo: FakeRepo, issue: FakeIssue) => Record<string, unknown>> = [];
   restRoutes: Array<{
     method: string;
     pattern: RegExp;
@@ -198,6 +219,7 @@ export class FakeGitHub {
     { kind: string; repo: FakeRepo; issue?: FakeIssue; comment?: FakeComment }
   >();
   private scope: nock.Scope | null = null;
+  private currentOperation: { path: string; operation?: string } = { path: "/graphql" };
 
   constructor(readonly baseUrl = BASE) {
     this.installRestRoutes();
@@ -222,6 +244,7 @@ export class FakeGitHub {
         filesAt: new Map(),
         checkRuns: [],
         statuses: [],
+        commitTrees: new Map(),
         collaborators: new Map(),
         nextNumber: 1,
       };
@@ -259,6 +282,7 @@ export class FakeGitHub {
       updatedAt: now(),
       closedAt: null,
       comments: [],
+      labelEvents: (issue.labels ?? []).map((label) => ({ label, createdAt: issue.createdAt ?? now() })),
       blockedBy: [],
       subIssues: [],
       parent: null,
@@ -286,6 +310,84 @@ export class FakeGitHub {
     issue.comments.push(comment);
     this.nodes.set(comment.id, { kind: "IssueComment", repo: this.repo(fullName), issue, comment });
     return comment;
+  }
+
+  addPullRequest(
+    fullName: string,
+    pr: Partial<FakeIssue> & {
+      headSha?: string;
+      baseRef?: string;
+      closingIssues?: number[];
+      isDraft?: boolean;
+      merged?: boolean;
+    },
+  ): FakeIssue {
+    const { headSha, baseRef, closingIssues, isDraft, merged, ...issue } = pr;
+    return this.addIssue(fullName, {
+      ...issue,
+      pullRequest: {
+        merged: merged ?? false,
+        headSha: headSha ?? `sha-${nextId()}`,
+        baseRef: baseRef ?? "main",
+        reviews: [],
+        closingIssues: closingIssues ?? [],
+        isDraft: isDraft ?? false,
+      },
+    });
+  }
+
+  addReview(
+    fullName: string,
+    number: number,
+    author: string,
+    state: FakeReview["state"],
+    options: { commitSha?: string; body?: string } = {},
+  ): FakeReview {
+    const pr = this.issue(fullName, number).pullRequest;
+    if (!pr) throw new Error(`#${number} is no pull request`);
+    const databaseId = nextId();
+    const review: FakeReview = {
+      id: `PRR_${databaseId}`,
+      databaseId,
+      author,
+      state,
+      commitSha: options.commitSha ?? pr.headSha,
+      submittedAt: now(),
+      body: options.body ?? "",
+    };
+    pr.reviews.push(review);
+    return review;
+  }
+
+  /** New commits on a pull request's branch: a new head (with its own tree unless `tree` says otherwise). */
+  push(fullName: string, number: number, sha: string, tree?: string) {
+    const pr = this.issue(fullName, number).pullRequest;
+    if (!pr) throw new Error(`#${number} is no pull request`);
+    pr.headSha = sha;
+    if (tree) this.repo(fullName).commitTrees.set(sha, tree);
+  }
+
+  addCheckRun(
+    fullName: string,
+    run: { name: string; headSha: string; status?: string; conclusion?: string | null; app?: string },
+  ): FakeCheckRun {
+    const created: FakeCheckRun = {
+      id: nextId(),
+      name: run.name,
+      headSha: run.headSha,
+      status: run.status ?? (run.conclusion ? "completed" : "in_progress"),
+      conclusion: run.conclusion ?? null,
+      output: { title: null, summary: null },
+      app: run.app ?? "github-actions",
+      startedAt: now(),
+      completedAt: run.conclusion ? now() : null,
+    };
+    this.repo(fullName).checkRuns.push(created);
+    return created;
+  }
+
+  addStatus(fullName: string, sha: string, context: string, state: string) {
+    this.repo(fullName).statuses.push({ sha, context, state, createdAt: now() });
   }
 
   issue(fullName: string, number: number): FakeIssue {
@@ -336,9 +438,15 @@ export class FakeGitHub {
     return this;
   }
 
+  /** Set when a test sends requests the fake can't serve on purpose. */
+  allowUnhandled = false;
+
+  /** Stops intercepting; fails the test if the app sent an invalid GraphQL document or hit an unknown route. */
   uninstall() {
     this.scope?.persist(false);
     nock.cleanAll();
+    if (this.unhandled.length && !this.allowUnhandled)
+      throw new Error(`fake GitHub saw requests it could not serve:\n${this.unhandled.join("\n")}`);
   }
 
   private handle(method: string, uri: string, rawBody: unknown): [number, unknown, Record<string, string>?] {
@@ -367,8 +475,10 @@ export class FakeGitHub {
     return [501, { message: `fake GitHub has no route for ${method} ${path}` }];
   }
 
-  private takeFailure(req: { method: string; path: string; operation?: string }) {
-    const rule = this.failures.find((f) => f.times > 0 && f.match(req));
+  private takeFailure(req: { method: string; path: string; operation?: string; field?: string }) {
+    const rule = this.failures.find(
+      (f) => f.times > 0 && (f.field ?? null) === (req.field ?? null) && f.match(req),
+    );
     if (rule) rule.times--;
     return rule;
   }
@@ -393,6 +503,7 @@ export class FakeGitHub {
     });
     if (failure && !failure.applied)
       return [failure.status, { message: failure.message ?? "fake failure" }, failure.headers];
+    this.currentOperation = { path, operation };
     if (errors.length) {
       this.unhandled.push(`invalid GraphQL ${operation}: ${errors.map((e) => e.message).join("; ")}`);
       return [200, { errors: errors.map((e) => ({ message: e.message })) }];
@@ -438,6 +549,16 @@ export class FakeGitHub {
       labels: (args: { first?: number; after?: string }) =>
         connection(
           [...repo.labels.values()].map((l) => ({ __typename: "Label", ...l })),
+          args,
+        ),
+      assignableUsers: (args: { first?: number; after?: string; query?: string | null }) =>
+        connection(
+          [...repo.collaborators]
+            .filter(
+              ([login, permission]) =>
+                permission !== "none" && login.includes((args.query ?? "").toLowerCase()),
+            )
+            .map(([login]) => ({ __typename: "User", id: `U_${login}`, login })),
           args,
         ),
       issues: (args: { first?: number; after?: string; labels?: string[]; states?: string[] }) => {
@@ -497,6 +618,7 @@ export class FakeGitHub {
       repository: () => this.repoView(repo),
       headRefOid: pr?.headSha,
       baseRefName: pr?.baseRef,
+      isDraft: pr?.isDraft ?? false,
       labels: (args: { first?: number; after?: string }) =>
         connection(
           issue.labels.map((name) => ({ __typename: "Label", ...this.label(repo, name) })),
@@ -519,28 +641,67 @@ export class FakeGitHub {
               __typename: c.author.endsWith("[bot]") ? "Bot" : "User",
               login: c.author.replace(/\[bot\]$/, ""),
             },
+            editor: c.editor ? { __typename: "User", login: c.editor } : null,
           })),
           args,
         ),
-      reviews: (args: { first?: number; after?: string }) =>
+      reviews: (args: { first?: number; last?: number; after?: string }) =>
         connection(
-          (pr?.reviews ?? []).map((r) => ({
-            __typename: "PullRequestReview",
-            id: r.id,
-            databaseId: r.databaseId,
-            state: r.state,
-            body: r.body,
-            submittedAt: r.submittedAt,
-            author: { __typename: "User", login: r.author },
-            commit: { __typename: "Commit", oid: r.commitSha },
-          })),
+          (pr?.reviews ?? []).filter((r) => r.state !== "PENDING").map((r) => this.reviewView(repo, r)),
+          args,
+        ),
+      latestOpinionatedReviews: (args: { first?: number; last?: number; after?: string }) => {
+        const latest = new Map<string, FakeReview>();
+        for (const r of pr?.reviews ?? [])
+          if (r.state === "APPROVED" || r.state === "CHANGES_REQUESTED")
+            latest.set(r.author.toLowerCase(), r);
+        return connection(
+          [...latest.values()].map((r) => this.reviewView(repo, r)),
+          args,
+        );
+      },
+      commits: (args: { first?: number; last?: number; after?: string }) =>
+        connection(
+          pr ? [{ __typename: "PullRequestCommit", commit: this.commitView(repo, pr.headSha) }] : [],
           args,
         ),
       closingIssuesReferences: (args: { first?: number; after?: string }) =>
         connection(
-          byDatabaseId((pr?.closingIssues ?? []).map((n) => repo.issues.get(n)?.databaseId ?? -1)),
+          byDatabaseId(this.closingNumbers(issue).map((n) => repo.issues.get(n)?.databaseId ?? -1)),
           args,
         ),
+      closedByPullRequestsReferences: (args: { first?: number; includeClosedPrs?: boolean }) =>
+        connection(
+          [...repo.issues.values()]
+            .filter((p) => p.pullRequest && this.closingNumbers(p).includes(issue.number))
+            .filter((p) => args.includeClosedPrs || p.state === "OPEN")
+            .map((p) => this.issueView(repo, p)),
+          args,
+        ),
+      // Timeline: cross-references (every pull request whose description mentions this issue; GitHub records one
+      // per mention) and label events, filtered by itemTypes as GitHub does.
+      timelineItems: (args: { last?: number; first?: number; after?: string; itemTypes?: string[] }) => {
+        const wants = (type: string) => !args.itemTypes || args.itemTypes.includes(type);
+        const crossReferences = wants("CROSS_REFERENCED_EVENT")
+          ? [...repo.issues.values()]
+              .filter((p) => p.pullRequest && p.number !== issue.number && mentions(p.body, issue.number))
+              .map((p) => ({
+                __typename: "CrossReferencedEvent",
+                source: this.issueView(repo, p),
+                willCloseTarget: this.closingNumbers(p).includes(issue.number),
+                isCrossRepository: false,
+              }))
+          : [];
+        const labelEvents = wants("LABELED_EVENT")
+          ? issue.labelEvents.map((e, i) => ({
+              __typename: "LabeledEvent",
+              id: `LE_${issue.databaseId}_${i}`,
+              createdAt: e.createdAt,
+              label: { __typename: "Label", ...this.label(repo, e.label) },
+            }))
+          : [];
+        return connection([...crossReferences, ...labelEvents], args);
+      },
       subIssues: (args: { first?: number; after?: string }) =>
         connection(byDatabaseId(issue.subIssues), args),
       blockedBy: (args: { first?: number; after?: string }) =>
@@ -571,7 +732,85 @@ export class FakeGitHub {
           percentCompleted: subs.length ? Math.round((completed / subs.length) * 100) : 0,
         };
       },
+      ...Object.assign({}, ...this.issueExtras.map((extra) => extra(repo, issue))),
     };
+  }
+
+  /** Issues a pull request closes: linked by hand, or by closing keywords when it targets the default branch. */
+  closingNumbers(issue: FakeIssue): number[] {
+    const pr = issue.pullRequest;
+    if (!pr) return [];
+    const named =
+      pr.baseRef === "main"
+        ? [...issue.body.matchAll(/\b(?:close[sd]?|fix(?:e[sd])?|resolve[sd]?):?\s+#(\d+)/gi)].map((m) =>
+            Number(m[1]),
+          )
+        : [];
+    return [...new Set([...pr.closingIssues, ...named])];
+  }
+
+  reviewView(repo: FakeRepo, r: FakeReview) {
+    const permission = repo.collaborators.get(r.author.toLowerCase()) ?? "none";
+    return {
+      __typename: "PullRequestReview",
+      id: r.id,
+      databaseId: r.databaseId,
+      state: r.state,
+      body: r.body,
+      submittedAt: r.submittedAt,
+      authorCanPushToRepository: ["write", "maintain", "admin"].includes(permission),
+      author: { __typename: "User", login: r.author },
+      commit: this.commitView(repo, r.commitSha),
+    };
+  }
+
+  commitView(repo: FakeRepo, sha: string) {
+    return {
+      __typename: "Commit",
+      oid: sha,
+      tree: { __typename: "Tree", oid: repo.commitTrees.get(sha) ?? `tree-${sha}` },
+      statusCheckRollup: () => {
+        const contexts = this.rollupContexts(repo, sha);
+        return contexts.length
+          ? {
+              __typename: "StatusCheckRollup",
+              id: `SCR_${sha}`,
+              contexts: (args: { first?: number }) => connection(contexts, args),
+            }
+          : null;
+      },
+    };
+  }
+
+  /** The latest check run per app and name and the latest status per context on a commit, as GitHub rolls them up. */
+  private rollupContexts(repo: FakeRepo, sha: string): Array<Record<string, unknown>> {
+    const runs = new Map<string, FakeCheckRun>();
+    for (const run of repo.checkRuns.filter((r) => r.headSha === sha))
+      runs.set(`${run.app}|${run.name}`, run);
+    const statuses = new Map<string, FakeRepo["statuses"][number]>();
+    for (const status of repo.statuses.filter((x) => x.sha === sha)) statuses.set(status.context, status);
+    return [
+      ...[...runs.values()].map((run) => ({
+        __typename: "CheckRun",
+        id: `CR_${run.id}`,
+        databaseId: run.id,
+        name: run.name,
+        status: run.status.toUpperCase(),
+        conclusion: run.conclusion?.toUpperCase() ?? null,
+        title: run.output.title,
+        summary: run.output.summary,
+        startedAt: run.startedAt ?? null,
+        completedAt: run.completedAt ?? null,
+        checkSuite: { __typename: "CheckSuite", app: run.app ? { __typename: "App", slug: run.app } : null },
+      })),
+      ...[...statuses.values()].map((status) => ({
+        __typename: "StatusContext",
+        id: `SC_${sha}_${status.context}`,
+        context: status.context,
+        state: status.state.toUpperCase(),
+        createdAt: status.createdAt ?? now(),
+      })),
+    ];
   }
 
   private queryRoot(): Record<string, unknown> {
@@ -608,11 +847,14 @@ export class FakeGitHub {
     const touch = (issue: FakeIssue) => {
       issue.updatedAt = now();
     };
-    return {
+    const fields: Record<string, unknown> = {
       addLabelsToLabelable: ({ input }: { input: { labelableId: string; labelIds: string[] } }) => {
         const { repo, issue } = this.subject(input.labelableId);
         for (const name of this.labelNames(repo, input.labelIds))
-          if (!issue.labels.some((l) => l.toLowerCase() === name.toLowerCase())) issue.labels.push(name);
+          if (!issue.labels.some((l) => l.toLowerCase() === name.toLowerCase())) {
+            issue.labels.push(name);
+            issue.labelEvents.push({ label: name, createdAt: now() });
+          }
         touch(issue);
         return { clientMutationId: null, labelable: this.issueView(repo, issue) };
       },
@@ -656,6 +898,22 @@ export class FakeGitHub {
           issueComment: { __typename: "IssueComment", id: node.comment.id, body: node.comment.body },
         };
       },
+      reopenIssue: ({ input }: { input: { issueId: string } }) => {
+        const { repo, issue } = this.subject(input.issueId);
+        issue.state = "OPEN";
+        issue.stateReason = "REOPENED";
+        issue.closedAt = null;
+        touch(issue);
+        return { clientMutationId: null, issue: this.issueView(repo, issue) };
+      },
+      closeIssue: ({ input }: { input: { issueId: string; stateReason?: "COMPLETED" | "NOT_PLANNED" } }) => {
+        const { repo, issue } = this.subject(input.issueId);
+        issue.state = "CLOSED";
+        issue.stateReason = input.stateReason ?? "COMPLETED";
+        issue.closedAt = now();
+        touch(issue);
+        return { clientMutationId: null, issue: this.issueView(repo, issue) };
+      },
       deleteIssueComment: ({ input }: { input: { id: string } }) => {
         const node = this.nodes.get(input.id);
         if (!node?.comment || !node.issue) throw notFound(`no comment ${input.id}`);
@@ -663,8 +921,112 @@ export class FakeGitHub {
         this.nodes.delete(input.id);
         return { clientMutationId: null };
       },
+      createIssue: ({
+        input,
+      }: {
+        input: {
+          repositoryId: string;
+          title: string;
+          body?: string;
+          labelIds?: string[];
+          assigneeIds?: string[];
+        };
+      }) => {
+        const repo = [...this.repos.values()].find((r) => r.id === input.repositoryId);
+        if (!repo)
+          throw notFound(`Could not resolve to a node with the global id of '${input.repositoryId}'`);
+        const issue = this.addIssue(`${repo.owner}/${repo.name}`, {
+          number: repo.nextNumber,
+          title: input.title,
+          body: input.body ?? "",
+          labels: this.labelNames(repo, input.labelIds ?? []),
+          assignees: this.assignable(repo, input.assigneeIds ?? []),
+          author: this.actor,
+        });
+        return { clientMutationId: null, issue: this.issueView(repo, issue) };
+      },
+      updateIssue: ({
+        input,
+      }: {
+        input: { id: string; title?: string; body?: string; state?: "OPEN" | "CLOSED" };
+      }) => {
+        const { repo, issue } = this.subject(input.id);
+        if (input.title !== undefined) issue.title = input.title;
+        if (input.body !== undefined) issue.body = input.body;
+        if (input.state === "CLOSED" && issue.state === "OPEN") {
+          issue.state = "CLOSED";
+          issue.stateReason = "COMPLETED";
+          issue.closedAt = now();
+        }
+        touch(issue);
+        return { clientMutationId: null, issue: this.issueView(repo, issue) };
+      },
+      pinIssue: ({ input }: { input: { issueId: string } }) => {
+        const { repo, issue } = this.subject(input.issueId);
+        const pinned = [...repo.issues.values()].filter((i) => i.pinned && i !== issue).length;
+        if (!issue.pinned && pinned >= 3)
+          throw new GraphQLError("A repository can't have more than 3 pinned issues", {
+            extensions: { type: "UNPROCESSABLE" },
+          });
+        issue.pinned = true;
+        return { clientMutationId: null, issue: this.issueView(repo, issue) };
+      },
+      addAssigneesToAssignable: ({ input }: { input: { assignableId: string; assigneeIds: string[] } }) => {
+        const { repo, issue } = this.subject(input.assignableId);
+        // GitHub silently skips users who can't be assigned in the repository.
+        for (const login of this.assignable(repo, input.assigneeIds))
+          if (!issue.assignees.some((a) => a.toLowerCase() === login.toLowerCase()))
+            issue.assignees.push(login);
+        touch(issue);
+        return { clientMutationId: null, assignable: this.issueView(repo, issue) };
+      },
+      addSubIssue: ({
+        input,
+      }: {
+        input: { issueId: string; subIssueId?: string; replaceParent?: boolean | null };
+      }) => {
+        const parent = this.subject(input.issueId);
+        const child = this.subject(input.subIssueId ?? "");
+        if (child.issue.parent === parent.issue.databaseId)
+          throw unprocessable("Issue may not contain duplicate sub-issues");
+        if (child.issue.parent !== null && !input.replaceParent)
+          throw unprocessable("Sub issue may only have one parent");
+        if (parent.issue.subIssues.length >= 100)
+          throw unprocessable("Parent cannot have more than 100 sub-issues");
+        if (child.issue.parent !== null) {
+          const old = this.issueByDatabaseId(child.issue.parent);
+          if (old) old.issue.subIssues = old.issue.subIssues.filter((id) => id !== child.issue.databaseId);
+        }
+        parent.issue.subIssues.push(child.issue.databaseId);
+        child.issue.parent = parent.issue.databaseId;
+        return {
+          clientMutationId: null,
+          issue: this.issueView(parent.repo, parent.issue),
+          subIssue: this.issueView(child.repo, child.issue),
+        };
+      },
       ...this.extraMutation,
     };
+    return Object.fromEntries(
+      Object.entries(fields).map(([field, resolve]) => [
+        field,
+        (args: unknown) => {
+          const failure = this.takeFailure({ method: "POST", ...this.currentOperation, field });
+          if (failure)
+            throw new GraphQLError(failure.message ?? "fake failure", {
+              extensions: { type: failure.errorType ?? "UNPROCESSABLE" },
+            });
+          return (resolve as (a: unknown) => unknown)(args);
+        },
+      ]),
+    );
+  }
+
+  /** Logins behind user node ids (`U_login`) that can be assigned in `repo`: its collaborators. */
+  private assignable(repo: FakeRepo, userIds: string[]): string[] {
+    return userIds
+      .map((id) => id.replace(/^U_/, ""))
+      .filter((login) => (repo.collaborators.get(login.toLowerCase()) ?? "none") !== "none");
   }
 
   // ---- REST ----------------------------------------------------------------------------------------------
@@ -776,6 +1138,8 @@ export class FakeGitHub {
             node_id: c.id,
             body: c.body,
             user: { login: c.author },
+            created_at: c.createdAt,
+            updated_at: c.createdAt,
           })),
         ]),
       },
@@ -863,6 +1227,9 @@ export class FakeGitHub {
             status: body.status ?? "queued",
             conclusion: body.conclusion ?? null,
             output: body.output ?? { title: null, summary: null },
+            app: "batchbot",
+            startedAt: now(),
+            completedAt: body.conclusion ? now() : null,
           };
           if (body.conclusion) run.status = "completed";
           repo.checkRuns.push(run);
@@ -879,10 +1246,26 @@ export class FakeGitHub {
           if (body.conclusion !== undefined) {
             run.conclusion = body.conclusion;
             run.status = "completed";
+            run.completedAt = now();
           }
           if (body.output) run.output = body.output;
           return [200, this.restCheckRun(run)];
         }),
+      },
+      {
+        method: "GET",
+        pattern: new RegExp(`^${R}/commits/([^/]+)/pulls$`),
+        handle: withRepo((repo, m) => [
+          200,
+          [...repo.issues.values()]
+            .filter((i) => i.pullRequest?.headSha === m[3])
+            .map((i) => ({
+              number: i.number,
+              state: i.state.toLowerCase(),
+              head: { sha: i.pullRequest!.headSha, ref: "feature" },
+              base: { ref: i.pullRequest!.baseRef },
+            })),
+        ]),
       },
       {
         method: "GET",
@@ -900,8 +1283,13 @@ export class FakeGitHub {
       status: run.status,
       conclusion: run.conclusion,
       output: run.output,
+      app: run.app ? { slug: run.app } : null,
     };
   }
+}
+
+function mentions(body: string, number: number): boolean {
+  return new RegExp(`#${number}(?![0-9])`).test(body);
 }
 
 function safeJson(text: string): unknown {
