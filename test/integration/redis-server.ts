@@ -11,16 +11,21 @@ declare module "vitest" {
 
 const has = (command: string) => spawnSync("sh", ["-c", `command -v ${command}`]).status === 0;
 
-/** `redis-server`, installed from the distribution's packages when missing and allowed (root with apt). */
+/**
+ * `redis-server`, installed from the distribution's packages when missing and allowed: as root (this project's
+ * CI), or with password-less sudo (GitHub-hosted runners).
+ */
 function redisServerBinary(): string {
   if (has("redis-server")) return "redis-server";
-  if (process.getuid?.() === 0 && has("apt-get")) {
+  const root = process.getuid?.() === 0;
+  const sudo = root ? "" : spawnSync("sudo", ["-n", "true"]).status === 0 ? "sudo " : null;
+  if (sudo !== null && has("apt-get")) {
     console.log("redis-server is missing: installing it with apt-get");
     execFileSync(
       "sh",
       [
         "-c",
-        "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends redis-server",
+        `${sudo}apt-get update -qq && ${sudo}env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends redis-server`,
       ],
       { stdio: "inherit", timeout: 300_000 },
     );
