@@ -72,6 +72,8 @@ interface Delivery {
 
 const REPO = "acme/specs";
 const SPECS = 40;
+const FIRST_PULL = 70;
+const PULLS = 10;
 
 /** A repository with a dependency web of SPECs, and issues to comment on. */
 function seedRepository(h: Harness): void {
@@ -86,6 +88,19 @@ function seedRepository(h: Harness): void {
     });
   for (let n = SPECS + 1; n <= SPECS + 20; n++)
     h.fake.addIssue(REPO, { number: n, title: `Discussion ${n}` });
+  // Pull requests that close SPECs, reviewed by the two validation stages.
+  for (let n = 0; n < PULLS; n++)
+    h.fake.addPullRequest(REPO, {
+      number: FIRST_PULL + n,
+      title: `Implement SPEC-${n + 1}`,
+      author: "agent",
+      body: `Closes #${n + 1}`,
+      headSha: `head-${n}`,
+      closingIssues: [n + 1],
+    });
+  const repo = h.fake.repo(REPO);
+  repo.files.set(".github/batch.yml", "validation:\n  b1: [alice]\n  b2: [carol]\n  e2e-check: ci/e2e\n");
+  for (const login of ["alice", "carol", "agent"]) repo.collaborators.set(login, "write");
   h.fake.repo("acme/.github");
 }
 
@@ -126,7 +141,7 @@ function buildDeliveries(h: Harness, count: number): Delivery[] {
       (i) => ({ kind: "", event: "issues", payload: h.issueEvent(REPO, spec(i), "closed") }),
     ],
     [
-      "issues.assigned (no handler)",
+      "issues.assigned",
       5,
       (i) => ({ kind: "", event: "issues", payload: h.issueEvent(REPO, spec(i), "assigned") }),
     ],
@@ -146,6 +161,33 @@ function buildDeliveries(h: Harness, count: number): Delivery[] {
         kind: "",
         event: "issue_comment",
         payload: h.commentEvent(REPO, talk(i), "bob", "Looks good to me, `/batch assign` later."),
+      }),
+    ],
+    [
+      "pull_request.synchronize",
+      4,
+      (i) => ({
+        kind: "",
+        event: "pull_request",
+        payload: h.pullRequestEvent(REPO, FIRST_PULL + (i % PULLS), "synchronize"),
+      }),
+    ],
+    [
+      "pull_request_review.submitted",
+      4,
+      (i) => ({
+        kind: "",
+        event: "pull_request_review",
+        payload: h.reviewEvent(REPO, FIRST_PULL + (i % PULLS), i % 2 ? "alice" : "carol", "APPROVED"),
+      }),
+    ],
+    [
+      "status (E2E check)",
+      2,
+      (i) => ({
+        kind: "",
+        event: "status",
+        payload: h.statusEvent(REPO, `head-${i % PULLS}`, "ci/e2e", i % 3 ? "success" : "failure"),
       }),
     ],
     [
