@@ -132,7 +132,7 @@ export function graphqlOperation(document: string): { type: "query" | "mutation"
 }
 
 /** Why an attempt that is followed by another one failed, judged from its response. */
-async function failureOf(response: Response, body: ArrayBuffer | null, graphql: boolean) {
+function failureOf(response: Response, body: ArrayBuffer | null, graphql: boolean): RetryReason | null {
   if (response.status >= 500) return "server_error" as const;
   if (response.status === 403 || response.status === 429)
     return response.headers.get("x-ratelimit-remaining") === "0"
@@ -157,17 +157,18 @@ function attemptingFetch(
   timeoutMs: number,
   metrics: Metrics | undefined,
 ): typeof fetch {
-  let lastFailure: RetryReason | null = null;
-  let attempts = 0;
+  // Judged only when another attempt follows, so a successful answer's body is never scanned.
+  let lastFailure: (() => RetryReason | null) | null = null;
   return async (input, init) => {
-    if (attempts++ > 0 && lastFailure) metrics?.retry(lastFailure);
+    const reason = lastFailure?.();
+    if (reason) metrics?.retry(reason);
     metrics?.request(kind);
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
     try {
       const response = await inner(input, { ...init, signal });
       const body = [204, 205, 304].includes(response.status) ? null : await response.arrayBuffer();
-      lastFailure = await failureOf(response, body, graphql);
+      lastFailure = () => failureOf(response, body, graphql);
       const copy = new Response(body, {
         status: response.status,
         statusText: response.statusText,
@@ -176,7 +177,8 @@ function attemptingFetch(
       Object.defineProperty(copy, "url", { value: response.url });
       return copy;
     } catch (error) {
-      lastFailure = (error as Error).name === "TimeoutError" ? "timeout" : "network";
+      const cause = (error as Error).name === "TimeoutError" ? "timeout" : "network";
+      lastFailure = () => cause;
       throw error;
     }
   };
