@@ -40,3 +40,28 @@ describe("structured logs", () => {
     expect(handlerLines[1]).toMatchObject({ id: "delivery-cmd", command: "help", replies: 1 });
   });
 });
+
+describe("structured logs of the quality gate", () => {
+  it("carry the delivery id, the event and the repository", async () => {
+    const { log, lines } = capture();
+    h = createHarness({ log });
+    const repo = h.fake.repo("acme/specs");
+    repo.files.set(".github/batch.yml", "validation:\n  b1: [alice]\n  b2: [carol]\n");
+    h.fake.addIssue("acme/specs", { number: 1, title: "Table", labels: ["spec"] });
+    h.fake.addPullRequest("acme/specs", {
+      number: 2,
+      body: "Closes #1",
+      closingIssues: [1],
+      author: "agent",
+    });
+    await h.receive("pull_request", h.pullRequestEvent("acme/specs", 2, "opened"), "delivery-pr");
+    const gate = lines.filter((l) => l.name === "event" && String(l.msg).startsWith("quality gate"));
+    expect(gate.length).toBeGreaterThan(0);
+    for (const line of gate)
+      expect(line).toMatchObject({
+        id: "delivery-pr",
+        event: "pull_request.opened",
+        repository: "acme/specs",
+      });
+  });
+});
