@@ -5,6 +5,7 @@ import { helpCommand } from "./handlers/commands.js";
 import { registerConfigCheck } from "./handlers/config-events.js";
 import { registerDependencyHandlers } from "./handlers/dependency-events.js";
 import type { AppDeps } from "./handlers/deps.js";
+import { registerAgentLifecycle } from "./handlers/lifecycle-events.js";
 import { LocalLock, type Lock } from "./infra/lock.js";
 
 export interface BatchbotOptions {
@@ -33,6 +34,7 @@ export function batchbot(options: BatchbotOptions = {}): ApplicationFunction {
     deps.commands.push(helpCommand(() => deps.commands));
     registerDependencyHandlers(deps);
     registerConfigCheck(deps);
+    registerAgentLifecycle(deps);
     registerCommandHandler(deps);
   };
 }

@@ -73,13 +73,13 @@ function statuses(external: ReadonlyMap<string, ExternalIssue>): Map<string, Dep
   return new Map([...external].map(([key, issue]) => [key, issue.status]));
 }
 
-/** Creates the readiness labels a repository lacks, so their ids can be used in the same event. */
-async function ensureLabels(
+/** Creates the labels batchbot writes that a repository lacks, so their ids can be used in the same event. */
+export async function ensureLabels(
   rt: Runtime,
   repositoryId: string,
   labelIds: Map<string, string>,
   needed: Iterable<string>,
-  report: SyncReport,
+  report: Pick<SyncReport, "writes" | "failures">,
 ): Promise<void> {
   const keyOf = (name: string) =>
     Object.entries(rt.config.labels).find(([, v]) => v.toLowerCase() === name.toLowerCase())?.[0] ?? name;
@@ -149,8 +149,12 @@ export async function syncAfterChange(rt: Runtime, change: IssueChange): Promise
     stickyCandidates.push({ number, text: renderDependencyProblems(problemsAfter, rt.repo) });
   }
 
-  // An issue that stopped being a SPEC loses the readiness labels batchbot gave it.
-  if (!change.removed && !isSpec(change.current, rt.config)) {
+  // An issue that stopped being a SPEC loses the readiness labels batchbot gave it (a blocked batch issue keeps its own).
+  if (
+    !change.removed &&
+    !isSpec(change.current, rt.config) &&
+    !hasLabel(change.current.labels, rt.config.labels.batch)
+  ) {
     const stale = readinessLabelNames(rt.config).filter((n) => hasLabel(change.current.labels, n));
     if (stale.length)
       labelPlans.push({

@@ -32,6 +32,14 @@ export async function fromSelf(deps: AppDeps, context: Context): Promise<boolean
   return !!sender && sameLogin(sender, await deps.botLogin());
 }
 
+const configs = new WeakMap<object, Promise<ConfigResult>>();
+
+/** The repository's configuration, read once per delivery however many handlers ask (they share the payload). */
 export function configOf(context: Context): Promise<ConfigResult> {
-  return loadRepoConfig(context.octokit, repoOf(context));
+  let loaded = configs.get(context.payload);
+  if (!loaded) {
+    loaded = loadRepoConfig(context.octokit, repoOf(context));
+    configs.set(context.payload, loaded);
+  }
+  return loaded;
 }

@@ -1,0 +1,369 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { decodeBatchMeta } from "../../src/domain/batch.js";
+import { reportSection, taskLines } from "../../src/domain/batch-body.js";
+import { createHarness, type Harness } from "../helpers/harness.js";
+import { commentDeletedEvent, installLifecycleFake, seedBatch } from "../helpers/lifecycle.js";
+
+const R = "acme/specs";
+const AGENT = "alice";
+let h: Harness;
+afterEach(() => h?.fake.uninstall());
+
+function setup(specs = [1, 2, 3], options: { shared?: number[] } = {}) {
+  h = createHarness();
+  installLifecycleFake(h.fake);
+  const repo = h.fake.repo(R);
+  repo.collaborators.set("maint", "write");
+  repo.collaborators.set("reader", "read");
+  for (const n of specs)
+    h.fake.addIssue(R, { number: n, title: `SPEC ${n}`, labels: ["spec", "domain:database"] });
+  return seedBatch(h.fake, R, { agent: AGENT, specs, number: 50, ...options });
+}
+
+const batchIssue = () => h.fake.issue(R, 50);
+const meta = () => decodeBatchMeta(batchIssue().body)!;
+const report = () => reportSection(batchIssue().body) ?? "";
+const reactions = (commentId: number) =>
+  h.fake
+    .issue(R, 50)
+    .comments.find((c) => c.databaseId === commentId)!
+    .reactions.map((r) => r.content);
+const botComments = (n = 50) => h.fake.botComments(R, n);
+
+async function command(author: string, body: string, association = "NONE", n = 50) {
+  const payload = h.commentEvent(R, n, author, body);
+  payload.comment.author_association = association;
+  await h.receive("issue_comment", payload);
+  return payload.comment.id as number;
+}
+
+async function setState(n: number, state: "OPEN" | "CLOSED", labels?: string[], sender = "octocat") {
+  const issue = h.fake.issue(R, n);
+  if (labels) issue.labels = labels;
+  issue.state = state;
+  issue.stateReason = state === "CLOSED" ? "COMPLETED" : "REOPENED";
+  issue.closedAt = state === "CLOSED" ? "2026-11-26T12:00:00Z" : null;
+  await h.receive("issues", h.issueEvent(R, n, state === "CLOSED" ? "closed" : "reopened", { sender }));
+}
+
+async function validate(n: number) {
+  const issue = h.fake.issue(R, n);
+  issue.labels = [...issue.labels, "validated"];
+  await h.receive(
+    "issues",
+    h.issueEvent(R, n, "labeled", { sender: "batchbot[bot]", label: { name: "validated", color: "0e8a16" } }),
+  );
+}
+
+describe("/batch blocked and /batch unblocked", () => {
+  it.each([
+    { who: "the agent", author: AGENT },
+    { who: "a maintainer", author: "maint" },
+  ])("by $who: blocked label, reason and time in the report, counted; then cleared", async ({ author }) => {
+    setup();
+    const id = await command(author, "/batch blocked the staging database is down");
+    expect(reactions(id)).toEqual(["eyes"]);
+    expect(batchIssue().labels).toContain("blocked");
+    expect(meta().blockers).toMatchObject([
+      { reason: "the staging database is down", by: author, comment: id },
+    ]);
+    expect(report()).toContain("**Blocked:** 0 of 3 SPECs validated.");
+    expect(report()).toMatch(
+      /\*\*Blockers:\*\* 1 reported, 1 active\n {2}- 2026-\d\d-\d\d \d\d:\d\d UTC by @\u2060/,
+    );
+    expect(meta().messages?.counted).toEqual([id]);
+    expect(botComments()).toEqual([]);
+
+    const cleared = await command(author, "/batch unblocked");
+    expect(reactions(cleared)).toEqual(["eyes"]);
+    expect(batchIssue().labels).not.toContain("blocked");
+    expect(meta().blockers?.[0]?.clearedAt).toBeTruthy();
+    expect(report()).toContain("**Blockers:** 1 reported, none active");
+    expect(report()).toContain("**In progress:**");
+    expect(meta().messages?.counted).toEqual([id, cleared]);
+    expect(botComments()).toEqual([]);
+    expect(h.fake.unhandled).toEqual([]);
+  });
+
+  it("by anyone else: -1 and nothing changes", async () => {
+    setup();
+    const before = batchIssue().body;
+    h.fake.reset();
+    const id = await command("reader", "/batch blocked I don't like it", "CONTRIBUTOR");
+    expect(reactions(id)).toEqual(["-1"]);
+    expect(batchIssue().body).toBe(before);
+    expect(batchIssue().labels).toEqual(["batch"]);
+    expect(h.fake.requests.filter((r) => r.kind === "write").map((r) => r.path)).toEqual([
+      `/repos/acme/specs/issues/comments/${id}/reactions`,
+    ]);
+  });
+
+  it("without a reason: the usage, once; the comment still counts", async () => {
+    setup();
+    const id = await command(AGENT, "/batch blocked");
+    expect(botComments()).toHaveLength(1);
+    expect(botComments()[0]!.body).toContain("say what blocks the batch");
+    expect(batchIssue().labels).not.toContain("blocked");
+    expect(meta().messages?.counted).toEqual([id]);
+  });
+
+  it("a redelivered command records the blocker once and writes nothing more", async () => {
+    setup();
+    const payload = h.commentEvent(R, 50, AGENT, "/batch blocked waiting for keys");
+    await h.receive("issue_comment", payload, "d1");
+    const body = batchIssue().body;
+    h.fake.reset();
+    await h.receive("issue_comment", payload, "d1");
+    expect(batchIssue().body).toBe(body);
+    expect(meta().blockers).toHaveLength(1);
+    expect(h.fake.requests.filter((r) => r.kind === "write" && !r.path.endsWith("/reactions"))).toEqual([]);
+  });
+
+  it("outside a batch issue: the usage says where it works", async () => {
+    setup();
+    await command(AGENT, "/batch blocked nope", "NONE", 1);
+    expect(botComments(1)[0]!.body).toContain("works on a batch issue");
+    expect(h.fake.issue(R, 1).labels).not.toContain("blocked");
+  });
+
+  it("a human editing the blocked batch issue doesn't lose its blocked label to dependency sync", async () => {
+    setup();
+    await command(AGENT, "/batch blocked waiting");
+    const issue = batchIssue();
+    const from = issue.body;
+    issue.body = `${from}\n\nedited by hand`;
+    await h.receive("issues", h.issueEvent(R, 50, "edited", { changes: { body: { from } } }));
+    expect(batchIssue().labels).toContain("blocked");
+  });
+});
+
+describe("/batch found-existing", () => {
+  it("labels the SPEC, records where, counts reuse; a SPEC outside the batch is refused", async () => {
+    setup();
+    const id = await command(AGENT, "/batch found-existing #2 src/db/users.ts already does this");
+    expect(reactions(id)).toEqual(["eyes"]);
+    expect(h.fake.issue(R, 2).labels).toContain("found-existing");
+    expect(meta().foundExisting).toMatchObject([{ spec: 2, where: "src/db/users.ts already does this" }]);
+    expect(report()).toContain("| #2 | ♻️ found existing, waiting for B1/B2 |");
+    expect(report()).toContain(
+      "**Reuse:** 1 of 3 SPECs found existing (33%): #2 in src/db/users.ts already does this",
+    );
+
+    await command(AGENT, "/batch found-existing #9");
+    expect(botComments().at(-1)!.body).toContain("#9 is not in this batch (it holds #1, #2, #3)");
+    await command(AGENT, "/batch found-existing twelve");
+    expect(botComments().at(-1)!.body).toContain("name the SPEC");
+  });
+
+  it("a found-existing SPEC validated and closed completes the batch with the others", async () => {
+    setup([1, 2]);
+    await command(AGENT, "/batch found-existing #2 lib/api");
+    await validate(2);
+    expect(report()).toContain("| #2 | 🟢 validated, waiting to close |");
+    await setState(2, "CLOSED");
+    expect(report()).toContain("| #2 | ✅ validated |");
+    await validate(1);
+    await setState(1, "CLOSED");
+    expect(batchIssue().state).toBe("CLOSED");
+    expect(report()).toContain("**Reuse:** 1 of 2 SPECs found existing (50%): #2 in lib/api");
+  });
+});
+
+describe("/batch done", () => {
+  it("with SPECs missing: the report says what is missing and the batch stays open", async () => {
+    setup();
+    h.fake.issue(R, 1).labels.push("validated");
+    Object.assign(h.fake.issue(R, 1), { state: "CLOSED", stateReason: "COMPLETED" });
+    Object.assign(h.fake.issue(R, 2), { state: "CLOSED", stateReason: "COMPLETED" });
+    h.fake.issue(R, 3).labels.push("in-review");
+    const id = await command(AGENT, "/batch done");
+    expect(reactions(id)).toEqual(["eyes"]);
+    expect(batchIssue().state).toBe("OPEN");
+    expect(report()).toContain(
+      "**Missing for completion:** #2 (merged, awaiting validation), #3 (in review).",
+    );
+    expect(taskLines(batchIssue().body).map((t) => t.checked)).toEqual([true, true, false]);
+    expect(botComments()).toEqual([]);
+  });
+
+  it("with every SPEC closed and validated: the completion report, and the batch closes as completed", async () => {
+    setup();
+    for (const n of [1, 2, 3])
+      Object.assign(h.fake.issue(R, n), {
+        state: "CLOSED",
+        stateReason: "COMPLETED",
+        labels: ["spec", "validated"],
+      });
+    const id = await command(AGENT, "/batch done");
+    expect(reactions(id)).toEqual(["eyes"]);
+    expect(batchIssue()).toMatchObject({ state: "CLOSED", stateReason: "COMPLETED" });
+    expect(report()).toContain("## ✅ Completion report");
+    expect(report()).toContain("**Complete:** 3 of 3 SPECs validated");
+    // The assignment, the `/batch done` comment and the completion report.
+    expect(meta().messages).toEqual({ counted: [id], total: 3 });
+    expect(meta().completedAt).toBeTruthy();
+    expect(botComments()).toEqual([]);
+
+    await command(AGENT, "/batch done");
+    expect(botComments()).toHaveLength(1);
+    expect(botComments()[0]!.body).toContain("batch #50 is closed, so nothing changed");
+  });
+});
+
+describe("automatic progress", () => {
+  it("ticks and unticks the task list as SPECs close and reopen, one body write per change", async () => {
+    setup();
+    await setState(1, "CLOSED");
+    expect(taskLines(batchIssue().body).map((t) => t.checked)).toEqual([true, false, false]);
+    expect(report()).toContain("| #1 | 🟡 merged, awaiting validation |");
+    await setState(1, "OPEN");
+    expect(taskLines(batchIssue().body).map((t) => t.checked)).toEqual([false, false, false]);
+    expect(report()).toContain("| #1 | ⬜ open |");
+    h.fake.reset();
+    await h.receive("issues", h.issueEvent(R, 1, "reopened"));
+    expect(h.fake.requests.filter((r) => r.operation === "BatchbotWrites")).toEqual([]);
+  });
+
+  it("the last SPEC closed and validated completes the batch: completion report, closed as completed", async () => {
+    setup([1, 2]);
+    await validate(1);
+    await setState(1, "CLOSED");
+    expect(batchIssue().state).toBe("OPEN");
+    await setState(2, "CLOSED", ["spec", "domain:database", "validated"]);
+    expect(batchIssue()).toMatchObject({ state: "CLOSED", stateReason: "COMPLETED" });
+    expect(report()).toContain("## ✅ Completion report");
+    expect(meta().messages?.total).toBe(2);
+    expect(botComments()).toEqual([]);
+  });
+
+  it("a SPEC closed as not planned needs no validation", async () => {
+    setup([1, 2]);
+    await setState(1, "CLOSED", ["spec", "validated"]);
+    const two = h.fake.issue(R, 2);
+    Object.assign(two, { state: "CLOSED", stateReason: "NOT_PLANNED" });
+    await h.receive("issues", h.issueEvent(R, 2, "closed"));
+    expect(batchIssue().state).toBe("CLOSED");
+    expect(report()).toContain("**Complete:** 1 of 2 SPECs validated, 1 closed as not planned");
+  });
+
+  it("SPECs outside any batch, and unassigned SPECs, cost nothing", async () => {
+    setup();
+    h.fake.addIssue(R, { number: 7, title: "free", labels: ["spec"] });
+    h.fake.reset();
+    await setState(7, "CLOSED");
+    expect(h.fake.requests.filter((r) => r.operation?.startsWith("BatchbotSpecBatch"))).toEqual([]);
+  });
+
+  it("a shared SPEC (no sub-issue link) updates every open batch that lists it", async () => {
+    setup([1, 2], { shared: [2] });
+    h.fake.addIssue(R, { number: 3, title: "SPEC 3", labels: ["spec"] });
+    seedBatch(h.fake, R, { agent: "bob", specs: [3, 2], shared: [2], number: 60 });
+    await setState(2, "CLOSED");
+    expect(taskLines(batchIssue().body).map((t) => t.checked)).toEqual([false, true]);
+    expect(taskLines(h.fake.issue(R, 60).body).map((t) => t.checked)).toEqual([false, true]);
+  });
+});
+
+describe("/batch release", () => {
+  it("returns the named SPECs to the pool: unassigned, unlinked, struck through", async () => {
+    setup();
+    const id = await command(AGENT, "/batch release #2");
+    expect(reactions(id)).toEqual(["eyes"]);
+    expect(h.fake.issue(R, 2).assignees).toEqual([]);
+    expect(h.fake.issue(R, 2).parent).toBeNull();
+    expect(batchIssue().subIssues).toHaveLength(2);
+    expect(batchIssue().body).toContain("- ~~#2 SPEC 2~~ (released)");
+    expect(meta().specs).toEqual([1, 3]);
+    expect(report()).not.toContain("| #2 |");
+    expect(taskLines(batchIssue().body).map((t) => t.spec)).toEqual([1, 3]);
+  });
+
+  it("without SPECs, releases every unfinished one; the batch completes with what is left", async () => {
+    setup();
+    Object.assign(h.fake.issue(R, 1), {
+      state: "CLOSED",
+      stateReason: "COMPLETED",
+      labels: ["spec", "validated"],
+    });
+    await command("maint", "/batch release", "COLLABORATOR");
+    expect(meta().specs).toEqual([1]);
+    expect(h.fake.issue(R, 2).assignees).toEqual([]);
+    expect(h.fake.issue(R, 3).assignees).toEqual([]);
+    expect(h.fake.issue(R, 1).assignees).toEqual([AGENT]);
+    expect(batchIssue()).toMatchObject({ state: "CLOSED", stateReason: "COMPLETED" });
+  });
+
+  it("releasing every SPEC closes the batch as not planned; a stranger can't release", async () => {
+    setup([1]);
+    const refused = await command("reader", "/batch release #1", "CONTRIBUTOR");
+    expect(reactions(refused)).toEqual(["-1"]);
+    expect(meta().specs).toEqual([1]);
+    await command(AGENT, "/batch release #1");
+    expect(batchIssue()).toMatchObject({ state: "CLOSED", stateReason: "NOT_PLANNED" });
+    expect(h.fake.issue(R, 1).assignees).toEqual([]);
+  });
+});
+
+describe("message accounting", () => {
+  it("counts the agent's and maintainers' comments on the batch and its SPECs while the batch is open", async () => {
+    setup([1, 2]);
+    await command(AGENT, "Starting with #1.");
+    await command("maint", "Note: #2 needs the new schema.", "COLLABORATOR", 2);
+    await command("stranger", "+1", "NONE", 2);
+    await command(AGENT, "Question on the schema?", "NONE", 1);
+    expect(meta().messages?.counted).toHaveLength(3);
+    expect(report()).toContain("**Messages:** 4 for 2 SPECs");
+
+    // A redelivery doesn't count twice; a deleted comment is no message any more.
+    const again = h.commentEvent(R, 50, AGENT, "Done with #1 soon");
+    await h.receive("issue_comment", again, "x1");
+    await h.receive("issue_comment", again, "x1");
+    expect(meta().messages?.counted).toHaveLength(4);
+    await h.receive("issue_comment", commentDeletedEvent(h, R, 50, again.comment.id));
+    expect(meta().messages?.counted).toHaveLength(3);
+
+    await command(AGENT, "/batch done");
+    for (const n of [1, 2]) await setState(n, "CLOSED", ["spec", "validated"]);
+    expect(batchIssue().state).toBe("CLOSED");
+    // 1 assignment + 3 comments + /batch done + 1 completion report.
+    expect(meta().messages?.total).toBe(6);
+    expect(report()).toContain("**Messages:** 6 for 2 SPECs (one SPEC at a time takes 6–8)");
+
+    // Once the batch is closed, comments no longer count.
+    await command(AGENT, "Thanks!");
+    expect(meta().messages?.total).toBe(6);
+    expect(botComments()).toEqual([]);
+  });
+});
+
+describe("request budgets", () => {
+  it("a SPEC closing updates its batch with one read and one write (besides configuration and dependency sync)", async () => {
+    setup();
+    h.fake.reset();
+    await setState(1, "CLOSED");
+    const mine = h.fake.requests.filter(
+      (r) =>
+        r.operation?.startsWith("BatchbotSpecBatch") ||
+        (r.operation === "BatchbotWrites" && JSON.stringify(r.body).includes("updateIssue")),
+    );
+    expect(mine.map((r) => r.kind)).toEqual(["read", "write"]);
+    const config = h.fake.requests.filter((r) => r.path.includes("/contents/"));
+    expect(config.length).toBeLessThanOrEqual(2);
+    h.fake.reset();
+    await h.receive("issues", h.issueEvent(R, 1, "closed"));
+    expect(h.fake.requests.filter((r) => r.kind === "write")).toEqual([]);
+  });
+
+  it("a command on a batch issue: one batch read, one write, one reaction", async () => {
+    setup();
+    h.fake.label(h.fake.repo(R), "blocked");
+    h.fake.reset();
+    await command(AGENT, "/batch blocked waiting");
+    const kinds = h.fake.requests.map((r) => `${r.kind} ${r.operation ?? r.path}`);
+    expect(kinds.filter((k) => k.includes("Batchbot"))).toEqual([
+      "read BatchbotBatchStates",
+      "write BatchbotWrites",
+    ]);
+    expect(kinds.filter((k) => k.startsWith("write"))).toHaveLength(2);
+  });
+});
