@@ -87,6 +87,8 @@ export function renderDiscovery(entry: Discovery, text: ReportText): string {
   if (entry.by && entry.by.toLowerCase() !== entry.agent.toLowerCase())
     parts.push(`via ${text.name(entry.by)}`);
   if (entry.batch !== null) parts.push(`batch #${entry.batch}`);
+  // The SPECs link (their timelines show the registry); the quoted text links and mentions nothing.
+  if (entry.specs.length) parts.push(entry.specs.map((n) => `#${n}`).join(", "));
   return `- ${parts.join(" · ")}: ${text.quote(entry.text)}`;
 }
 

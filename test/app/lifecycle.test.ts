@@ -1,8 +1,14 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { decodeBatchMeta } from "../../src/domain/batch.js";
 import { reportSection, taskLines } from "../../src/domain/batch-body.js";
+import { decodeKnowledge } from "../../src/domain/knowledge.js";
 import { createHarness, type Harness } from "../helpers/harness.js";
-import { commentDeletedEvent, installLifecycleFake, seedBatch } from "../helpers/lifecycle.js";
+import {
+  commentDeletedEvent,
+  installLifecycleFake,
+  secondInstance,
+  seedBatch,
+} from "../helpers/lifecycle.js";
 
 const R = "acme/specs";
 const AGENT = "alice";
@@ -166,6 +172,88 @@ describe("/batch found-existing", () => {
     await setState(1, "CLOSED");
     expect(batchIssue().state).toBe("CLOSED");
     expect(report()).toContain("**Reuse:** 1 of 2 SPECs found existing (50%): #2 in lib/api");
+  });
+});
+
+describe("/batch discovery", () => {
+  const registries = () => [...h.fake.repo(R).issues.values()].filter((i) => i.labels.includes("knowledge"));
+
+  it("opens the knowledge registry on the first discovery and grows it in place, grouped by domain", async () => {
+    setup();
+    h.fake.addIssue(R, { number: 8, title: "UI", labels: ["spec", "domain:ui"] });
+    const first = await command(AGENT, "/batch discovery #1 and #2 can share the users index (ask @bob)");
+    expect(reactions(first)).toEqual(["eyes"]);
+    expect(registries()).toHaveLength(1);
+    const registry = registries()[0]!;
+    expect(registry).toMatchObject({ title: "📚 Knowledge registry", state: "OPEN" });
+    expect(registry.body).toContain("## database");
+    expect(registry.body).toMatch(
+      /- \d{4}-\d\d-\d\d · @\u2060alice · batch #50 · #1, #2: #\u20601 and #\u20602 can share the users index \(ask @\u2060bob\)/,
+    );
+    expect(meta().messages?.counted).toEqual([first]);
+
+    await command("maint", "/batch discovery the #8 widgets reuse the table component", "COLLABORATOR");
+    expect(registries()).toHaveLength(1);
+    const grown = registries()[0]!;
+    expect(grown.number).toBe(registry.number);
+    expect(grown.body).toContain("## ui");
+    expect(grown.body).toContain("@\u2060alice · via @\u2060maint · batch #50 · #8");
+    expect(decodeKnowledge(grown.body).entries.map((e) => e.domains)).toEqual([["database"], ["ui"]]);
+    expect(botComments()).toEqual([]);
+    expect(grown.comments).toEqual([]);
+  });
+
+  it("a discovery naming no SPEC goes under the batch's domains; a redelivery adds nothing", async () => {
+    setup();
+    const payload = h.commentEvent(R, 50, AGENT, "/batch discovery migrations run faster with --no-lock");
+    await h.receive("issue_comment", payload, "k1");
+    await h.receive("issue_comment", payload, "k1");
+    const entries = decodeKnowledge(registries()[0]!.body).entries;
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({ agent: AGENT, batch: 50, specs: [], domains: ["database"] });
+  });
+
+  it("concurrent discoveries on two app instances all land in one registry", async () => {
+    setup();
+    h.fake.label(h.fake.repo(R), "knowledge");
+    await command(AGENT, "/batch discovery first, opens the registry");
+    const other = secondInstance();
+    const payloads = [1, 2, 3, 4].map((i) => h.commentEvent(R, 50, AGENT, `/batch discovery finding ${i}`));
+    await Promise.all(
+      payloads.map((p, i) => (i % 2 ? other("issue_comment", p) : h.receive("issue_comment", p))),
+    );
+    expect(registries()).toHaveLength(1);
+    const texts = decodeKnowledge(registries()[0]!.body).entries.map((e) => e.text);
+    expect(texts.sort()).toEqual([
+      "finding 1",
+      "finding 2",
+      "finding 3",
+      "finding 4",
+      "first, opens the registry",
+    ]);
+  });
+
+  it("two instances opening the registry at once end with one registry holding both", async () => {
+    setup();
+    h.fake.label(h.fake.repo(R), "knowledge");
+    const other = secondInstance();
+    const a = h.commentEvent(R, 50, AGENT, "/batch discovery from instance one");
+    const b = h.commentEvent(R, 50, AGENT, "/batch discovery from instance two");
+    await Promise.all([h.receive("issue_comment", a), other("issue_comment", b)]);
+    const open = registries().filter((i) => i.state === "OPEN");
+    expect(open).toHaveLength(1);
+    expect(
+      decodeKnowledge(open[0]!.body)
+        .entries.map((e) => e.text)
+        .sort(),
+    ).toEqual(["from instance one", "from instance two"]);
+  });
+
+  it("without text: the usage", async () => {
+    setup();
+    await command(AGENT, "/batch discovery");
+    expect(botComments()[0]!.body).toContain("write what you found");
+    expect(registries()).toEqual([]);
   });
 });
 
@@ -352,6 +440,34 @@ describe("request budgets", () => {
     h.fake.reset();
     await h.receive("issues", h.issueEvent(R, 1, "closed"));
     expect(h.fake.requests.filter((r) => r.kind === "write")).toEqual([]);
+  });
+
+  it("closing a SPEC of a batch in a repository of 600 SPECs that makes 20 ready: ≤ 9 reads, ≤ 2 writes in all", async () => {
+    h = createHarness();
+    installLifecycleFake(h.fake);
+    h.fake.addIssue(R, { number: 1, title: "Foundation", labels: ["spec", "ready", "validated"] });
+    for (let n = 2; n <= 21; n++)
+      h.fake.addIssue(R, {
+        number: n,
+        title: `Waits for 1 (${n})`,
+        labels: ["spec", "blocked"],
+        body: "Depends on #1",
+      });
+    for (let n = 22; n <= 600; n++)
+      h.fake.addIssue(R, { number: n, title: `SPEC ${n}`, labels: ["spec", "ready"] });
+    seedBatch(h.fake, R, { agent: AGENT, specs: [1, 22, 23], number: 601 });
+    Object.assign(h.fake.issue(R, 1), { state: "CLOSED", stateReason: "COMPLETED" });
+    h.fake.reset();
+    await h.receive("issues", h.issueEvent(R, 1, "closed"));
+    const log = h.fake.requests.map((r) => `${r.kind} ${r.method} ${r.path} ${r.operation ?? ""}`);
+    // Dependency sync: configuration + 6 registry pages, 1 write; the batch: 1 read, 1 write.
+    expect(h.fake.reads, log.join("\n")).toBeLessThanOrEqual(9);
+    expect(h.fake.writes, log.join("\n")).toBeLessThanOrEqual(2);
+    expect(taskLines(h.fake.issue(R, 601).body)[0]).toEqual({ spec: 1, checked: true });
+    expect(h.fake.issue(R, 2).labels).toEqual(["spec", "ready"]);
+    console.log(
+      `600 SPECs, SPEC in a batch closed: ${h.fake.reads} reads, ${h.fake.writes} writes\n  ${log.join("\n  ")}`,
+    );
   });
 
   it("a command on a batch issue: one batch read, one write, one reaction", async () => {

@@ -1,7 +1,10 @@
 import { GraphQLError } from "graphql";
+import { pino } from "pino";
+import { Probot, ProbotOctokit } from "probot";
+import { batchbot } from "../../src/app.js";
 import { type BatchMeta, encodeBatchMeta } from "../../src/domain/batch.js";
 import type { FakeGitHub, FakeIssue } from "./fake-github.js";
-import { examplePayload, type Harness, repositoryPayload } from "./harness.js";
+import { BOT, examplePayload, type Harness, repositoryPayload } from "./harness.js";
 
 /**
  * The agent lifecycle's part of the fake GitHub: issue body edits, unassigning, removing sub-issues, closing and
@@ -177,4 +180,23 @@ export function commentDeletedEvent(h: Harness, fullName: string, number: number
     sender: { ...base.sender, login: comment.author },
     installation: { id: 1, node_id: "MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMQ==" },
   };
+}
+
+/**
+ * A second app instance (its own process-local lock) talking to the same fake GitHub: what two replicas behind a
+ * load balancer look like.
+ */
+export function secondInstance(): (name: string, payload: Record<string, any>) => Promise<void> {
+  const probot = new Probot({
+    githubToken: "test-token",
+    log: pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" }),
+    Octokit: ProbotOctokit.defaults((options: Record<string, unknown>) => ({
+      ...options,
+      retry: { enabled: false },
+      throttle: { enabled: false },
+    })),
+  });
+  probot.load(batchbot({ botLogin: BOT }));
+  let delivery = 0;
+  return (name, payload) => probot.receive({ id: `second-${++delivery}`, name, payload } as never);
 }
