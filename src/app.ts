@@ -6,6 +6,7 @@ import { registerConfigCheck } from "./handlers/config-events.js";
 import { registerDependencyHandlers } from "./handlers/dependency-events.js";
 import type { AppDeps } from "./handlers/deps.js";
 import { registerAgentLifecycle } from "./handlers/lifecycle-events.js";
+import { registerQualityGate } from "./handlers/quality-gate-events.js";
 import { LocalLock, type Lock } from "./infra/lock.js";
 
 export interface BatchbotOptions {
@@ -34,6 +35,7 @@ export function batchbot(options: BatchbotOptions = {}): ApplicationFunction {
     deps.commands.push(helpCommand(() => deps.commands));
     registerDependencyHandlers(deps);
     registerConfigCheck(deps);
+    registerQualityGate(deps);
     registerAgentLifecycle(deps);
     registerCommandHandler(deps);
   };

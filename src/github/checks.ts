@@ -11,30 +11,58 @@ export interface CheckOutput {
   text?: string;
 }
 
-/** Creates a check run, or updates the one of the same name already on `headSha` when its result differs. */
+/** The latest run of a check on a commit, as REST or GraphQL (lower-cased) reports it. */
+export interface ExistingCheckRun {
+  id: number;
+  status: string;
+  conclusion: string | null;
+  title: string | null;
+  summary: string | null;
+}
+
+/**
+ * Creates a check run, or updates the one of the same name already on `headSha` when its result differs.
+ * `known` is that run when the caller already read it (`null`: there is none), saving the lookup. A completed run
+ * can't go back in progress on GitHub, so that change starts a new run.
+ */
 export async function upsertCheckRun(
   octokit: GitHub,
   repo: RepoRef,
   check: CheckOutput,
+  known?: ExistingCheckRun | null,
 ): Promise<{ requests: number; wrote: boolean }> {
-  const { data } = await octokit.rest.checks.listForRef({
-    owner: repo.owner,
-    repo: repo.repo,
-    ref: check.headSha,
-    check_name: check.name,
-    filter: "latest",
-    per_page: 1,
-  });
-  const existing = data.check_runs[0];
+  let existing: ExistingCheckRun | null | undefined = known;
+  let reads = 0;
+  if (existing === undefined) {
+    reads = 1;
+    const { data } = await octokit.rest.checks.listForRef({
+      owner: repo.owner,
+      repo: repo.repo,
+      ref: check.headSha,
+      check_name: check.name,
+      filter: "latest",
+      per_page: 1,
+    });
+    const run = data.check_runs[0];
+    existing = run
+      ? {
+          id: run.id,
+          status: run.status,
+          conclusion: run.conclusion,
+          title: run.output.title,
+          summary: run.output.summary,
+        }
+      : null;
+  }
   const output = { title: check.title, summary: check.summary, ...(check.text ? { text: check.text } : {}) };
   const completed = check.status === "completed" ? { conclusion: check.conclusion } : {};
-  if (existing) {
+  if (existing && !(existing.status === "completed" && check.status !== "completed")) {
     const same =
       existing.status === check.status &&
       (existing.conclusion ?? undefined) === (check.conclusion ?? undefined) &&
-      existing.output.title === check.title &&
-      existing.output.summary === check.summary;
-    if (same) return { requests: 1, wrote: false };
+      existing.title === check.title &&
+      existing.summary === check.summary;
+    if (same) return { requests: reads, wrote: false };
     await octokit.rest.checks.update({
       owner: repo.owner,
       repo: repo.repo,
@@ -43,7 +71,7 @@ export async function upsertCheckRun(
       ...completed,
       output,
     });
-    return { requests: 2, wrote: true };
+    return { requests: reads + 1, wrote: true };
   }
   await octokit.rest.checks.create({
     owner: repo.owner,
@@ -54,5 +82,5 @@ export async function upsertCheckRun(
     ...completed,
     output,
   });
-  return { requests: 2, wrote: true };
+  return { requests: reads + 1, wrote: true };
 }

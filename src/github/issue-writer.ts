@@ -88,3 +88,25 @@ export function stickyMutation(
     };
   return null;
 }
+
+export function reopenIssueMutation(issueId: string, describe: string): Mutation {
+  return {
+    field: "reopenIssue",
+    inputType: "ReopenIssueInput",
+    input: { issueId },
+    describe: `${describe}: reopen`,
+  };
+}
+
+export function closeIssueMutation(
+  issueId: string,
+  stateReason: "COMPLETED" | "NOT_PLANNED",
+  describe: string,
+): Mutation {
+  return {
+    field: "closeIssue",
+    inputType: "CloseIssueInput",
+    input: { issueId, stateReason },
+    describe: `${describe}: close as ${stateReason.toLowerCase().replace("_", " ")}`,
+  };
+}

@@ -44,17 +44,3 @@ export function createIssueMutation(
     describe: `${describe}: open`,
   };
 }
-
-// TODO(merge issue-4): issue-writer.ts gains closeIssueMutation; use it and drop this one.
-export function closeIssueMutation(
-  issueId: string,
-  stateReason: "COMPLETED" | "NOT_PLANNED",
-  describe: string,
-): Mutation {
-  return {
-    field: "closeIssue",
-    inputType: "CloseIssueInput",
-    input: { issueId, stateReason },
-    describe: `${describe}: close as ${stateReason.toLowerCase().replace("_", " ")}`,
-  };
-}

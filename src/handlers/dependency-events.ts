@@ -45,6 +45,9 @@ export function registerDependencyHandlers(deps: AppDeps): void {
       const { config } = loaded;
       if (!isReadinessRelevant(payload, [config.labels.spec, config.labels.blocked, config.labels.ready]))
         return;
+      if (context.name === "issues" && payload.action === "closed")
+        for (const guard of deps.closeGuards)
+          if (!(await guard(context as Context<"issues.closed">, config))) return;
       const rt: Runtime = {
         octokit: context.octokit,
         repo: repoOf(context),

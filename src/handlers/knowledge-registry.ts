@@ -9,9 +9,9 @@ import {
   renderKnowledgeBody,
 } from "../domain/knowledge.js";
 import type { RepoRef } from "../domain/references.js";
-import { stickyMutation } from "../github/issue-writer.js";
+import { closeIssueMutation, stickyMutation } from "../github/issue-writer.js";
 import { readKnowledgeIssues } from "../github/knowledge-reader.js";
-import { closeIssueMutation, createIssueMutation, issueBodyMutation } from "../github/lifecycle-writer.js";
+import { createIssueMutation, issueBodyMutation } from "../github/lifecycle-writer.js";
 import { type Mutation, runMutations } from "../github/mutations.js";
 import type { Lock } from "../infra/lock.js";
 import { REPORT_TEXT } from "./batch-progress.js";

@@ -8,7 +8,11 @@ afterEach(() => h?.fake.uninstall());
 describe("request budget", () => {
   it("closing a SPEC in a repository of 600 SPECs that makes 20 ready costs ≤ 8 reads and ≤ 2 writes", async () => {
     h = createHarness();
-    h.fake.addIssue(R, { number: 1, title: "Foundation", labels: ["spec", "ready"] });
+    // The repository's own config file (1 read; without it Probot also asks the organisation's .github repository),
+    // naming the validators, so the quality gate's close guard needs no permission reads.
+    h.fake.repo(R).files.set(".github/batch.yml", "validation:\n  b1: [alice]\n  b2: [bob]\n");
+    // Approved by B1 and B2 by command; the gate labelled it validated when they did.
+    h.fake.addIssue(R, { number: 1, title: "Foundation", labels: ["spec", "ready", "validated"] });
     for (let n = 2; n <= 21; n++)
       h.fake.addIssue(R, {
         number: n,
@@ -25,6 +29,8 @@ describe("request budget", () => {
         body: dep,
       });
     }
+    h.fake.addComment(R, 1, "alice", "/batch approve b1");
+    h.fake.addComment(R, 1, "bob", "/batch approve b2");
     const one = h.fake.issue(R, 1);
     one.state = "CLOSED";
     one.stateReason = "COMPLETED";
@@ -35,7 +41,7 @@ describe("request budget", () => {
     expect(h.fake.reads, log.join("\n")).toBeLessThanOrEqual(8);
     expect(h.fake.writes, log.join("\n")).toBeLessThanOrEqual(2);
     for (let n = 2; n <= 21; n++) expect(h.fake.issue(R, n).labels).toEqual(["spec", "ready"]);
-    expect(h.fake.issue(R, 1).labels).toEqual(["spec"]);
+    expect(h.fake.issue(R, 1).labels).toEqual(["spec", "validated"]);
     expect(h.fake.issue(R, 31).labels).toEqual(["spec", "blocked"]);
     console.log(
       `600 SPECs, 20 unblocked: ${h.fake.reads} reads, ${h.fake.writes} writes\n  ${log.join("\n  ")}`,

@@ -8,10 +8,21 @@ afterEach(() => h?.fake.uninstall());
 function spec(number: number, body = "", extra: Record<string, unknown> = {}) {
   return h.fake.addIssue(R, { number, title: `SPEC ${number}`, labels: ["spec"], body, ...extra });
 }
-const labels = (n: number, repo = R) => h.fake.issue(repo, n).labels;
+/** The SPEC's labels without the quality gate's (`validated` stays on a SPEC closed after B1 and B2 approved it). */
+const labels = (n: number, repo = R) => h.fake.issue(repo, n).labels.filter((l) => l !== "validated");
 const stickies = (n: number) => h.fake.botComments(R, n);
 
+/** B1 and B2 approve SPEC `n` by command, so the quality gate lets its close stand. */
+function validate(n: number) {
+  const repo = h.fake.repo(R);
+  repo.collaborators.set("alice", "write");
+  repo.collaborators.set("bob", "write");
+  h.fake.addComment(R, n, "alice", "/batch approve b1");
+  h.fake.addComment(R, n, "bob", "/batch approve b2");
+}
+
 async function close(n: number, reason: "COMPLETED" | "NOT_PLANNED" = "COMPLETED") {
+  if (reason === "COMPLETED") validate(n);
   const issue = h.fake.issue(R, n);
   issue.state = "CLOSED";
   issue.stateReason = reason;
@@ -282,5 +293,19 @@ describe("installation", () => {
     ]);
     expect(h.fake.issue(R, 2).blockedBy).toEqual([]);
     expect(h.fake.requests.some((r) => r.path.includes("/comments"))).toBe(false);
+  });
+});
+
+describe("GitHub Enterprise Server", () => {
+  it("talks to /api/v3 and /api/graphql on GHE_HOST and reads that host's issue URLs", async () => {
+    h = createHarness({
+      baseUrl: "https://ghe.example.com/api/v3",
+      hosts: ["github.com", "ghe.example.com"],
+    });
+    spec(1, "", { state: "CLOSED", stateReason: "COMPLETED" });
+    spec(2, "Requires https://ghe.example.com/acme/specs/issues/1");
+    await h.receive("issues", h.issueEvent(R, 2, "opened"));
+    expect(labels(2)).toEqual(["spec", "ready"]);
+    expect(h.fake.requests.map((r) => r.path)).toContain("/api/graphql");
   });
 });

@@ -21,6 +21,8 @@ function setup(specs = [1, 2, 3], options: { shared?: number[] } = {}) {
   const repo = h.fake.repo(R);
   repo.collaborators.set("maint", "write");
   repo.collaborators.set("reader", "read");
+  // The validators are named, so the quality gate needs no permission reads.
+  repo.files.set(".github/batch.yml", "validation:\n  b1: [val1]\n  b2: [val2]\n");
   for (const n of specs)
     h.fake.addIssue(R, { number: n, title: `SPEC ${n}`, labels: ["spec", "domain:database"] });
   return seedBatch(h.fake, R, { agent: AGENT, specs, number: 50, ...options });
@@ -29,9 +31,9 @@ function setup(specs = [1, 2, 3], options: { shared?: number[] } = {}) {
 const batchIssue = () => h.fake.issue(R, 50);
 const meta = () => decodeBatchMeta(batchIssue().body)!;
 const report = () => reportSection(batchIssue().body) ?? "";
-const reactions = (commentId: number) =>
+const reactions = (commentId: number, n = 50) =>
   h.fake
-    .issue(R, 50)
+    .issue(R, n)
     .comments.find((c) => c.databaseId === commentId)!
     .reactions.map((r) => r.content);
 const botComments = (n = 50) => h.fake.botComments(R, n);
@@ -43,22 +45,35 @@ async function command(author: string, body: string, association = "NONE", n = 5
   return payload.comment.id as number;
 }
 
-async function setState(n: number, state: "OPEN" | "CLOSED", labels?: string[], sender = "octocat") {
-  const issue = h.fake.issue(R, n);
-  if (labels) issue.labels = labels;
-  issue.state = state;
-  issue.stateReason = state === "CLOSED" ? "COMPLETED" : "REOPENED";
-  issue.closedAt = state === "CLOSED" ? "2026-11-26T12:00:00Z" : null;
-  await h.receive("issues", h.issueEvent(R, n, state === "CLOSED" ? "closed" : "reopened", { sender }));
-}
-
-async function validate(n: number) {
-  const issue = h.fake.issue(R, n);
-  issue.labels = [...issue.labels, "validated"];
+/** Delivers the `issues` webhook GitHub sends for a label batchbot changed. */
+async function labelEvent(n: number, action: "labeled" | "unlabeled", name: string) {
   await h.receive(
     "issues",
-    h.issueEvent(R, n, "labeled", { sender: "batchbot[bot]", label: { name: "validated", color: "0e8a16" } }),
+    h.issueEvent(R, n, action, { sender: "batchbot[bot]", label: { name, color: "0e8a16" } }),
   );
+}
+
+/** B1 and B2 approve SPEC `n` by command; the quality gate labels it validated. */
+async function validate(n: number) {
+  await command("val1", "/batch approve b1", "COLLABORATOR", n);
+  await command("val2", "/batch approve b2", "COLLABORATOR", n);
+  expect(h.fake.issue(R, n).labels).toContain("validated");
+  await labelEvent(n, "labeled", "validated");
+}
+
+/** Someone closes (or reopens) SPEC `n`; when the quality gate reopens it, GitHub's webhook for that follows. */
+async function setState(
+  n: number,
+  state: "OPEN" | "CLOSED",
+  reason: "COMPLETED" | "NOT_PLANNED" = "COMPLETED",
+) {
+  const issue = h.fake.issue(R, n);
+  issue.state = state;
+  issue.stateReason = state === "CLOSED" ? reason : "REOPENED";
+  issue.closedAt = state === "CLOSED" ? "2026-11-26T12:00:00Z" : null;
+  await h.receive("issues", h.issueEvent(R, n, state === "CLOSED" ? "closed" : "reopened"));
+  if (state === "CLOSED" && h.fake.issue(R, n).state === "OPEN")
+    await h.receive("issues", h.issueEvent(R, n, "reopened", { sender: "batchbot[bot]" }));
 }
 
 describe("/batch blocked and /batch unblocked", () => {
@@ -301,44 +316,55 @@ describe("/batch done", () => {
 describe("automatic progress", () => {
   it("ticks and unticks the task list as SPECs close and reopen, one body write per change", async () => {
     setup();
+    await validate(1);
+    expect(report()).toContain("| #1 | 🟢 validated, waiting to close |");
     await setState(1, "CLOSED");
     expect(taskLines(batchIssue().body).map((t) => t.checked)).toEqual([true, false, false]);
-    expect(report()).toContain("| #1 | 🟡 merged, awaiting validation |");
+    expect(report()).toContain("| #1 | ✅ validated |");
     await setState(1, "OPEN");
     expect(taskLines(batchIssue().body).map((t) => t.checked)).toEqual([false, false, false]);
-    expect(report()).toContain("| #1 | ⬜ open |");
+    expect(report()).toContain("| #1 | 🟢 validated, waiting to close |");
     h.fake.reset();
     await h.receive("issues", h.issueEvent(R, 1, "reopened"));
     expect(h.fake.requests.filter((r) => r.operation === "BatchbotWrites")).toEqual([]);
+    expect(botComments()).toEqual([]);
+  });
+
+  it("a SPEC closed before validation is reopened by the quality gate, and its batch shows it open", async () => {
+    setup();
+    await setState(2, "CLOSED");
+    expect(h.fake.issue(R, 2).state).toBe("OPEN");
+    expect(taskLines(batchIssue().body).map((t) => t.checked)).toEqual([false, false, false]);
+    expect(report()).toContain("| #2 | ⬜ open |");
   });
 
   it("the last SPEC closed and validated completes the batch: completion report, closed as completed", async () => {
     setup([1, 2]);
     await validate(1);
     await setState(1, "CLOSED");
+    await validate(2);
     expect(batchIssue().state).toBe("OPEN");
-    await setState(2, "CLOSED", ["spec", "domain:database", "validated"]);
+    await setState(2, "CLOSED");
     expect(batchIssue()).toMatchObject({ state: "CLOSED", stateReason: "COMPLETED" });
     expect(report()).toContain("## ✅ Completion report");
-    expect(meta().messages?.total).toBe(2);
+    expect(report()).toContain("**Complete:** 2 of 2 SPECs validated");
     expect(botComments()).toEqual([]);
   });
 
   it("a SPEC closed as not planned needs no validation", async () => {
     setup([1, 2]);
-    await setState(1, "CLOSED", ["spec", "validated"]);
-    const two = h.fake.issue(R, 2);
-    Object.assign(two, { state: "CLOSED", stateReason: "NOT_PLANNED" });
-    await h.receive("issues", h.issueEvent(R, 2, "closed"));
+    await validate(1);
+    await setState(1, "CLOSED");
+    await setState(2, "CLOSED", "NOT_PLANNED");
     expect(batchIssue().state).toBe("CLOSED");
     expect(report()).toContain("**Complete:** 1 of 2 SPECs validated, 1 closed as not planned");
   });
 
-  it("SPECs outside any batch, and unassigned SPECs, cost nothing", async () => {
+  it("SPECs in no batch cost no batch read", async () => {
     setup();
     h.fake.addIssue(R, { number: 7, title: "free", labels: ["spec"] });
     h.fake.reset();
-    await setState(7, "CLOSED");
+    await setState(7, "CLOSED", "NOT_PLANNED");
     expect(h.fake.requests.filter((r) => r.operation?.startsWith("BatchbotSpecBatch"))).toEqual([]);
   });
 
@@ -346,7 +372,7 @@ describe("automatic progress", () => {
     setup([1, 2], { shared: [2] });
     h.fake.addIssue(R, { number: 3, title: "SPEC 3", labels: ["spec"] });
     seedBatch(h.fake, R, { agent: "bob", specs: [3, 2], shared: [2], number: 60 });
-    await setState(2, "CLOSED");
+    await setState(2, "CLOSED", "NOT_PLANNED");
     expect(taskLines(batchIssue().body).map((t) => t.checked)).toEqual([false, true]);
     expect(taskLines(h.fake.issue(R, 60).body).map((t) => t.checked)).toEqual([false, true]);
   });
@@ -411,15 +437,18 @@ describe("message accounting", () => {
     expect(meta().messages?.counted).toHaveLength(3);
 
     await command(AGENT, "/batch done");
-    for (const n of [1, 2]) await setState(n, "CLOSED", ["spec", "validated"]);
+    for (const n of [1, 2]) {
+      await validate(n);
+      await setState(n, "CLOSED");
+    }
     expect(batchIssue().state).toBe("CLOSED");
-    // 1 assignment + 3 comments + /batch done + 1 completion report.
-    expect(meta().messages?.total).toBe(6);
-    expect(report()).toContain("**Messages:** 6 for 2 SPECs (one SPEC at a time takes 6–8)");
+    // 1 assignment + 3 comments + /batch done + 4 validator approvals + 1 completion report.
+    expect(meta().messages?.total).toBe(10);
+    expect(report()).toContain("**Messages:** 10 for 2 SPECs (one SPEC at a time takes 6–8)");
 
     // Once the batch is closed, comments no longer count.
     await command(AGENT, "Thanks!");
-    expect(meta().messages?.total).toBe(6);
+    expect(meta().messages?.total).toBe(10);
     expect(botComments()).toEqual([]);
   });
 });
@@ -427,6 +456,7 @@ describe("message accounting", () => {
 describe("request budgets", () => {
   it("a SPEC closing updates its batch with one read and one write (besides configuration and dependency sync)", async () => {
     setup();
+    await validate(1);
     h.fake.reset();
     await setState(1, "CLOSED");
     const mine = h.fake.requests.filter(
@@ -445,7 +475,10 @@ describe("request budgets", () => {
   it("closing a SPEC of a batch in a repository of 600 SPECs that makes 20 ready: ≤ 9 reads, ≤ 2 writes in all", async () => {
     h = createHarness();
     installLifecycleFake(h.fake);
+    h.fake.repo(R).files.set(".github/batch.yml", "validation:\n  b1: [val1]\n  b2: [val2]\n");
     h.fake.addIssue(R, { number: 1, title: "Foundation", labels: ["spec", "ready", "validated"] });
+    h.fake.addComment(R, 1, "val1", "/batch approve b1");
+    h.fake.addComment(R, 1, "val2", "/batch approve b2");
     for (let n = 2; n <= 21; n++)
       h.fake.addIssue(R, {
         number: n,
@@ -460,7 +493,8 @@ describe("request budgets", () => {
     h.fake.reset();
     await h.receive("issues", h.issueEvent(R, 1, "closed"));
     const log = h.fake.requests.map((r) => `${r.kind} ${r.method} ${r.path} ${r.operation ?? ""}`);
-    // Dependency sync: configuration + 6 registry pages, 1 write; the batch: 1 read, 1 write.
+    // Configuration 1, dependency sync 6 registry pages + 1 label write, the quality gate's close guard 1 read,
+    // the batch 1 read + 1 body write.
     expect(h.fake.reads, log.join("\n")).toBeLessThanOrEqual(9);
     expect(h.fake.writes, log.join("\n")).toBeLessThanOrEqual(2);
     expect(taskLines(h.fake.issue(R, 601).body)[0]).toEqual({ spec: 1, checked: true });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { batchStatesDocument, specBatchDocument } from "../../src/github/batch-progress-reader.js";
+import { closeIssueMutation } from "../../src/github/issue-writer.js";
 import { KNOWLEDGE_QUERY } from "../../src/github/knowledge-reader.js";
 import {
-  closeIssueMutation,
   createIssueMutation,
   issueBodyMutation,
   removeSubIssueMutation,

@@ -17,6 +17,8 @@ export interface FakeComment {
   author: string;
   createdAt: string;
   reactions: Array<{ content: string; user: string }>;
+  /** Who last edited the comment, if anyone did. */
+  editor?: string;
 }
 
 export interface FakeIssue {
@@ -43,7 +45,9 @@ export interface FakeIssue {
     headSha: string;
     baseRef: string;
     reviews: FakeReview[];
+    /** Issues linked by hand (the Development sidebar); closing keywords in the body link more on the default branch. */
     closingIssues: number[];
+    isDraft?: boolean;
   };
 }
 
@@ -64,6 +68,10 @@ export interface FakeCheckRun {
   status: string;
   conclusion: string | null;
   output: { title: string | null; summary: string | null; text?: string | null };
+  /** Slug of the GitHub App that created the run. */
+  app?: string;
+  startedAt?: string;
+  completedAt?: string | null;
 }
 
 export interface FakeRepo {
@@ -78,7 +86,9 @@ export interface FakeRepo {
   /** Files at other refs (commit SHAs, branches). */
   filesAt: Map<string, Map<string, string>>;
   checkRuns: FakeCheckRun[];
-  statuses: Array<{ sha: string; context: string; state: string }>;
+  statuses: Array<{ sha: string; context: string; state: string; createdAt?: string }>;
+  /** Tree of each commit (same tree: same content); a commit without an entry has a tree of its own. */
+  commitTrees: Map<string, string>;
   collaborators: Map<string, Permission>;
   nextNumber: number;
 }
@@ -104,7 +114,8 @@ export interface FailureRule {
 const BASE = "https://api.github.com";
 let counter = 1000;
 const nextId = () => ++counter;
-const now = () => new Date(Date.UTC(2026, 10, 25, 12, 0, counter % 60)).toISOString();
+// Monotonic: the quality gate orders reviews and comments by time.
+const now = () => new Date(Date.UTC(2026, 10, 25, 12, 0, 0) + counter * 1000).toISOString();
 
 function encodeCursor(i: number) {
   return Buffer.from(`cursor:${i}`).toString("base64");
@@ -184,6 +195,7 @@ export class FakeGitHub {
         filesAt: new Map(),
         checkRuns: [],
         statuses: [],
+        commitTrees: new Map(),
         collaborators: new Map(),
         nextNumber: 1,
       };
@@ -248,6 +260,84 @@ export class FakeGitHub {
     issue.comments.push(comment);
     this.nodes.set(comment.id, { kind: "IssueComment", repo: this.repo(fullName), issue, comment });
     return comment;
+  }
+
+  addPullRequest(
+    fullName: string,
+    pr: Partial<FakeIssue> & {
+      headSha?: string;
+      baseRef?: string;
+      closingIssues?: number[];
+      isDraft?: boolean;
+      merged?: boolean;
+    },
+  ): FakeIssue {
+    const { headSha, baseRef, closingIssues, isDraft, merged, ...issue } = pr;
+    return this.addIssue(fullName, {
+      ...issue,
+      pullRequest: {
+        merged: merged ?? false,
+        headSha: headSha ?? `sha-${nextId()}`,
+        baseRef: baseRef ?? "main",
+        reviews: [],
+        closingIssues: closingIssues ?? [],
+        isDraft: isDraft ?? false,
+      },
+    });
+  }
+
+  addReview(
+    fullName: string,
+    number: number,
+    author: string,
+    state: FakeReview["state"],
+    options: { commitSha?: string; body?: string } = {},
+  ): FakeReview {
+    const pr = this.issue(fullName, number).pullRequest;
+    if (!pr) throw new Error(`#${number} is no pull request`);
+    const databaseId = nextId();
+    const review: FakeReview = {
+      id: `PRR_${databaseId}`,
+      databaseId,
+      author,
+      state,
+      commitSha: options.commitSha ?? pr.headSha,
+      submittedAt: now(),
+      body: options.body ?? "",
+    };
+    pr.reviews.push(review);
+    return review;
+  }
+
+  /** New commits on a pull request's branch: a new head (with its own tree unless `tree` says otherwise). */
+  push(fullName: string, number: number, sha: string, tree?: string) {
+    const pr = this.issue(fullName, number).pullRequest;
+    if (!pr) throw new Error(`#${number} is no pull request`);
+    pr.headSha = sha;
+    if (tree) this.repo(fullName).commitTrees.set(sha, tree);
+  }
+
+  addCheckRun(
+    fullName: string,
+    run: { name: string; headSha: string; status?: string; conclusion?: string | null; app?: string },
+  ): FakeCheckRun {
+    const created: FakeCheckRun = {
+      id: nextId(),
+      name: run.name,
+      headSha: run.headSha,
+      status: run.status ?? (run.conclusion ? "completed" : "in_progress"),
+      conclusion: run.conclusion ?? null,
+      output: { title: null, summary: null },
+      app: run.app ?? "github-actions",
+      startedAt: now(),
+      completedAt: run.conclusion ? now() : null,
+    };
+    this.repo(fullName).checkRuns.push(created);
+    return created;
+  }
+
+  addStatus(fullName: string, sha: string, context: string, state: string) {
+    this.repo(fullName).statuses.push({ sha, context, state, createdAt: now() });
   }
 
   issue(fullName: string, number: number): FakeIssue {
@@ -460,6 +550,7 @@ export class FakeGitHub {
       repository: () => this.repoView(repo),
       headRefOid: pr?.headSha,
       baseRefName: pr?.baseRef,
+      isDraft: pr?.isDraft ?? false,
       labels: (args: { first?: number; after?: string }) =>
         connection(
           issue.labels.map((name) => ({ __typename: "Label", ...this.label(repo, name) })),
@@ -482,26 +573,56 @@ export class FakeGitHub {
               __typename: c.author.endsWith("[bot]") ? "Bot" : "User",
               login: c.author.replace(/\[bot\]$/, ""),
             },
+            editor: c.editor ? { __typename: "User", login: c.editor } : null,
           })),
           args,
         ),
-      reviews: (args: { first?: number; after?: string }) =>
+      reviews: (args: { first?: number; last?: number; after?: string }) =>
         connection(
-          (pr?.reviews ?? []).map((r) => ({
-            __typename: "PullRequestReview",
-            id: r.id,
-            databaseId: r.databaseId,
-            state: r.state,
-            body: r.body,
-            submittedAt: r.submittedAt,
-            author: { __typename: "User", login: r.author },
-            commit: { __typename: "Commit", oid: r.commitSha },
-          })),
+          (pr?.reviews ?? []).filter((r) => r.state !== "PENDING").map((r) => this.reviewView(repo, r)),
+          args,
+        ),
+      latestOpinionatedReviews: (args: { first?: number; last?: number; after?: string }) => {
+        const latest = new Map<string, FakeReview>();
+        for (const r of pr?.reviews ?? [])
+          if (r.state === "APPROVED" || r.state === "CHANGES_REQUESTED")
+            latest.set(r.author.toLowerCase(), r);
+        return connection(
+          [...latest.values()].map((r) => this.reviewView(repo, r)),
+          args,
+        );
+      },
+      commits: (args: { first?: number; last?: number; after?: string }) =>
+        connection(
+          pr ? [{ __typename: "PullRequestCommit", commit: this.commitView(repo, pr.headSha) }] : [],
           args,
         ),
       closingIssuesReferences: (args: { first?: number; after?: string }) =>
         connection(
-          byDatabaseId((pr?.closingIssues ?? []).map((n) => repo.issues.get(n)?.databaseId ?? -1)),
+          byDatabaseId(this.closingNumbers(issue).map((n) => repo.issues.get(n)?.databaseId ?? -1)),
+          args,
+        ),
+      closedByPullRequestsReferences: (args: { first?: number; includeClosedPrs?: boolean }) =>
+        connection(
+          [...repo.issues.values()]
+            .filter((p) => p.pullRequest && this.closingNumbers(p).includes(issue.number))
+            .filter((p) => args.includeClosedPrs || p.state === "OPEN")
+            .map((p) => this.issueView(repo, p)),
+          args,
+        ),
+      // Cross-references: every pull request whose description mentions this issue (GitHub records one per mention).
+      timelineItems: (args: { last?: number; first?: number; itemTypes?: string[] }) =>
+        connection(
+          args.itemTypes && !args.itemTypes.includes("CROSS_REFERENCED_EVENT")
+            ? []
+            : [...repo.issues.values()]
+                .filter((p) => p.pullRequest && p.number !== issue.number && mentions(p.body, issue.number))
+                .map((p) => ({
+                  __typename: "CrossReferencedEvent",
+                  source: this.issueView(repo, p),
+                  willCloseTarget: this.closingNumbers(p).includes(issue.number),
+                  isCrossRepository: false,
+                })),
           args,
         ),
       subIssues: (args: { first?: number; after?: string }) =>
@@ -535,6 +656,83 @@ export class FakeGitHub {
         };
       },
     };
+  }
+
+  /** Issues a pull request closes: linked by hand, or by closing keywords when it targets the default branch. */
+  closingNumbers(issue: FakeIssue): number[] {
+    const pr = issue.pullRequest;
+    if (!pr) return [];
+    const named =
+      pr.baseRef === "main"
+        ? [...issue.body.matchAll(/\b(?:close[sd]?|fix(?:e[sd])?|resolve[sd]?):?\s+#(\d+)/gi)].map((m) =>
+            Number(m[1]),
+          )
+        : [];
+    return [...new Set([...pr.closingIssues, ...named])];
+  }
+
+  reviewView(repo: FakeRepo, r: FakeReview) {
+    const permission = repo.collaborators.get(r.author.toLowerCase()) ?? "none";
+    return {
+      __typename: "PullRequestReview",
+      id: r.id,
+      databaseId: r.databaseId,
+      state: r.state,
+      body: r.body,
+      submittedAt: r.submittedAt,
+      authorCanPushToRepository: ["write", "maintain", "admin"].includes(permission),
+      author: { __typename: "User", login: r.author },
+      commit: this.commitView(repo, r.commitSha),
+    };
+  }
+
+  commitView(repo: FakeRepo, sha: string) {
+    return {
+      __typename: "Commit",
+      oid: sha,
+      tree: { __typename: "Tree", oid: repo.commitTrees.get(sha) ?? `tree-${sha}` },
+      statusCheckRollup: () => {
+        const contexts = this.rollupContexts(repo, sha);
+        return contexts.length
+          ? {
+              __typename: "StatusCheckRollup",
+              id: `SCR_${sha}`,
+              contexts: (args: { first?: number }) => connection(contexts, args),
+            }
+          : null;
+      },
+    };
+  }
+
+  /** The latest check run per app and name and the latest status per context on a commit, as GitHub rolls them up. */
+  private rollupContexts(repo: FakeRepo, sha: string): Array<Record<string, unknown>> {
+    const runs = new Map<string, FakeCheckRun>();
+    for (const run of repo.checkRuns.filter((r) => r.headSha === sha))
+      runs.set(`${run.app}|${run.name}`, run);
+    const statuses = new Map<string, FakeRepo["statuses"][number]>();
+    for (const status of repo.statuses.filter((x) => x.sha === sha)) statuses.set(status.context, status);
+    return [
+      ...[...runs.values()].map((run) => ({
+        __typename: "CheckRun",
+        id: `CR_${run.id}`,
+        databaseId: run.id,
+        name: run.name,
+        status: run.status.toUpperCase(),
+        conclusion: run.conclusion?.toUpperCase() ?? null,
+        title: run.output.title,
+        summary: run.output.summary,
+        startedAt: run.startedAt ?? null,
+        completedAt: run.completedAt ?? null,
+        checkSuite: { __typename: "CheckSuite", app: run.app ? { __typename: "App", slug: run.app } : null },
+      })),
+      ...[...statuses.values()].map((status) => ({
+        __typename: "StatusContext",
+        id: `SC_${sha}_${status.context}`,
+        context: status.context,
+        state: status.state.toUpperCase(),
+        createdAt: status.createdAt ?? now(),
+      })),
+    ];
   }
 
   private queryRoot(): Record<string, unknown> {
@@ -621,6 +819,22 @@ export class FakeGitHub {
           clientMutationId: null,
           issueComment: { __typename: "IssueComment", id: node.comment.id, body: node.comment.body },
         };
+      },
+      reopenIssue: ({ input }: { input: { issueId: string } }) => {
+        const { repo, issue } = this.subject(input.issueId);
+        issue.state = "OPEN";
+        issue.stateReason = "REOPENED";
+        issue.closedAt = null;
+        touch(issue);
+        return { clientMutationId: null, issue: this.issueView(repo, issue) };
+      },
+      closeIssue: ({ input }: { input: { issueId: string; stateReason?: "COMPLETED" | "NOT_PLANNED" } }) => {
+        const { repo, issue } = this.subject(input.issueId);
+        issue.state = "CLOSED";
+        issue.stateReason = input.stateReason ?? "COMPLETED";
+        issue.closedAt = now();
+        touch(issue);
+        return { clientMutationId: null, issue: this.issueView(repo, issue) };
       },
       deleteIssueComment: ({ input }: { input: { id: string } }) => {
         const node = this.nodes.get(input.id);
@@ -741,6 +955,8 @@ export class FakeGitHub {
             node_id: c.id,
             body: c.body,
             user: { login: c.author },
+            created_at: c.createdAt,
+            updated_at: c.createdAt,
           })),
         ]),
       },
@@ -829,6 +1045,9 @@ export class FakeGitHub {
             status: body.status ?? "queued",
             conclusion: body.conclusion ?? null,
             output: body.output ?? { title: null, summary: null },
+            app: "batchbot",
+            startedAt: now(),
+            completedAt: body.conclusion ? now() : null,
           };
           if (body.conclusion) run.status = "completed";
           repo.checkRuns.push(run);
@@ -845,10 +1064,26 @@ export class FakeGitHub {
           if (body.conclusion !== undefined) {
             run.conclusion = body.conclusion;
             run.status = "completed";
+            run.completedAt = now();
           }
           if (body.output) run.output = body.output;
           return [200, this.restCheckRun(run)];
         }),
+      },
+      {
+        method: "GET",
+        pattern: new RegExp(`^${R}/commits/([^/]+)/pulls$`),
+        handle: withRepo((repo, m) => [
+          200,
+          [...repo.issues.values()]
+            .filter((i) => i.pullRequest?.headSha === m[3])
+            .map((i) => ({
+              number: i.number,
+              state: i.state.toLowerCase(),
+              head: { sha: i.pullRequest!.headSha, ref: "feature" },
+              base: { ref: i.pullRequest!.baseRef },
+            })),
+        ]),
       },
       {
         method: "GET",
@@ -866,8 +1101,13 @@ export class FakeGitHub {
       status: run.status,
       conclusion: run.conclusion,
       output: run.output,
+      app: run.app ? { slug: run.app } : null,
     };
   }
+}
+
+function mentions(body: string, number: number): boolean {
+  return new RegExp(`#${number}(?![0-9])`).test(body);
 }
 
 function safeJson(text: string): unknown {

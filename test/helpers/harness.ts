@@ -2,7 +2,7 @@ import { createRequire } from "node:module";
 import { pino } from "pino";
 import { Probot, ProbotOctokit } from "probot";
 import { batchbot } from "../../src/app.js";
-import { FakeGitHub, type FakeIssue, type FakeRepo } from "./fake-github.js";
+import { type FakeCheckRun, FakeGitHub, type FakeIssue, type FakeRepo } from "./fake-github.js";
 
 const require = createRequire(import.meta.url);
 const examples = require("@octokit/webhooks-examples") as Array<{
@@ -46,9 +46,28 @@ export interface Harness {
     extra?: Record<string, any>,
   ): Record<string, any>;
   commentEvent(fullName: string, number: number, author: string, body: string): Record<string, any>;
+  /** A `pull_request` event for a pull request of the fake GitHub, as it is now. */
+  pullRequestEvent(
+    fullName: string,
+    number: number,
+    action: string,
+    extra?: Record<string, any>,
+  ): Record<string, any>;
+  /** Adds a review to the fake GitHub and returns its `pull_request_review.submitted` event. */
+  reviewEvent(
+    fullName: string,
+    number: number,
+    reviewer: string,
+    state: "APPROVED" | "CHANGES_REQUESTED" | "COMMENTED",
+  ): Record<string, any>;
+  /** A `check_run` event for a check run of the fake GitHub. */
+  checkRunEvent(fullName: string, run: FakeCheckRun, action?: string, sender?: string): Record<string, any>;
+  statusEvent(fullName: string, sha: string, context: string, state: string): Record<string, any>;
 }
 
-export function createHarness(options: { botLogin?: string; baseUrl?: string } = {}): Harness {
+export function createHarness(
+  options: { botLogin?: string; baseUrl?: string; hosts?: string[] } = {},
+): Harness {
   const fake = new FakeGitHub(options.baseUrl).install();
   const probot = new Probot({
     githubToken: "test-token",
@@ -62,7 +81,9 @@ export function createHarness(options: { botLogin?: string; baseUrl?: string } =
     })),
     ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
   });
-  probot.load(batchbot({ botLogin: options.botLogin ?? BOT }));
+  probot.load(
+    batchbot({ botLogin: options.botLogin ?? BOT, ...(options.hosts ? { hosts: options.hosts } : {}) }),
+  );
 
   const issuePayload = (repo: FakeRepo, issue: FakeIssue) => fake.restIssue(repo, issue);
   const harness: Harness = {
@@ -105,6 +126,108 @@ export function createHarness(options: { botLogin?: string; baseUrl?: string } =
         installation: { id: 1, node_id: "MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMQ==" },
       };
     },
+    pullRequestEvent(fullName, number, action, extra = {}) {
+      const repo = fake.repo(fullName);
+      const issue = fake.issue(fullName, number);
+      const base = examplePayload("pull_request", action === "closed" ? "opened" : action);
+      return {
+        ...base,
+        action,
+        number,
+        pull_request: pullRequestPayload(repo, issue, base.pull_request),
+        repository: repositoryPayload(repo, base.repository),
+        sender: { ...base.sender, login: extra.sender ?? issue.author, type: "User" },
+        installation: INSTALLATION,
+        ...extra,
+      };
+    },
+    reviewEvent(fullName, number, reviewer, state) {
+      const repo = fake.repo(fullName);
+      const issue = fake.issue(fullName, number);
+      const review = fake.addReview(fullName, number, reviewer, state);
+      const base = examplePayload("pull_request_review", "submitted");
+      return {
+        ...base,
+        action: "submitted",
+        review: {
+          ...base.review,
+          id: review.databaseId,
+          node_id: review.id,
+          user: { ...base.review.user, login: reviewer },
+          body: review.body,
+          commit_id: review.commitSha,
+          submitted_at: review.submittedAt,
+          state: state.toLowerCase(),
+        },
+        pull_request: pullRequestPayload(repo, issue, base.pull_request),
+        repository: repositoryPayload(repo, base.repository),
+        sender: { ...base.sender, login: reviewer, type: "User" },
+        installation: INSTALLATION,
+      };
+    },
+    checkRunEvent(fullName, run, action = "completed", sender = "github-actions[bot]") {
+      const repo = fake.repo(fullName);
+      const base = examplePayload("check_run", action);
+      const pulls = [...repo.issues.values()].filter((i) => i.pullRequest?.headSha === run.headSha);
+      const pullTemplate = examplePayload("check_run", "completed").check_run.pull_requests[0];
+      return {
+        ...base,
+        action,
+        check_run: {
+          ...base.check_run,
+          id: run.id,
+          name: run.name,
+          head_sha: run.headSha,
+          status: run.status,
+          conclusion: run.conclusion,
+          app: { ...base.check_run.app, slug: run.app ?? "github-actions" },
+          pull_requests: pulls.map((p) => ({
+            ...pullTemplate,
+            number: p.number,
+            head: { ...pullTemplate.head, sha: run.headSha },
+          })),
+        },
+        repository: repositoryPayload(repo, base.repository),
+        sender: { ...base.sender, login: sender, type: sender.endsWith("[bot]") ? "Bot" : "User" },
+        installation: INSTALLATION,
+      };
+    },
+    statusEvent(fullName, sha, context, state) {
+      const repo = fake.repo(fullName);
+      fake.addStatus(fullName, sha, context, state);
+      const base = examplePayload("status");
+      return {
+        ...base,
+        sha,
+        context,
+        state,
+        repository: repositoryPayload(repo, base.repository),
+        sender: { ...base.sender, login: "ci-bot", type: "User" },
+        installation: INSTALLATION,
+      };
+    },
   };
   return harness;
+}
+
+const INSTALLATION = { id: 1, node_id: "MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMQ==" };
+
+function pullRequestPayload(repo: FakeRepo, issue: FakeIssue, base: Record<string, any>) {
+  const pr = issue.pullRequest;
+  if (!pr) throw new Error(`#${issue.number} is no pull request`);
+  return {
+    ...base,
+    id: issue.databaseId,
+    node_id: issue.id,
+    number: issue.number,
+    title: issue.title,
+    body: issue.body,
+    state: issue.state.toLowerCase(),
+    draft: pr.isDraft ?? false,
+    merged: pr.merged,
+    user: { ...base.user, login: issue.author },
+    head: { ...base.head, sha: pr.headSha },
+    base: { ...base.base, ref: pr.baseRef, repo: repositoryPayload(repo, base.base.repo) },
+    html_url: `https://github.com/${repo.owner}/${repo.name}/pull/${issue.number}`,
+  };
 }

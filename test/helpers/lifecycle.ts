@@ -54,14 +54,6 @@ export function installLifecycleFake(fake: FakeGitHub): void {
         subIssue: fake.issueView(child.repo, child.issue),
       };
     },
-    closeIssue: ({ input }: { input: { issueId: string; stateReason?: "COMPLETED" | "NOT_PLANNED" } }) => {
-      const { repo, issue } = subject(input.issueId);
-      issue.state = "CLOSED";
-      issue.stateReason = input.stateReason ?? "COMPLETED";
-      issue.closedAt = new Date().toISOString();
-      touch(issue);
-      return { clientMutationId: null, issue: fake.issueView(repo, issue) };
-    },
     createIssue: ({
       input,
     }: {

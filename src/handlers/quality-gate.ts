@@ -1,0 +1,385 @@
+import { parseClosingReferences } from "../domain/closing-references.js";
+import { decodeMetadata } from "../domain/metadata.js";
+import {
+  type Eligibility,
+  evaluateGate,
+  type GateResult,
+  type GateSpec,
+  gateLabelChange,
+  gateRules,
+  type PullRequestGate,
+  type SpecGateState,
+  specGateState,
+} from "../domain/quality-gate.js";
+import {
+  FORCED_CLOSE_METADATA,
+  type ForcedClose,
+  GATE_CHECK,
+  renderForcedClose,
+  renderGateCheck,
+  renderGateMissing,
+} from "../domain/quality-gate-report.js";
+import type { LabelChange } from "../domain/readiness.js";
+import { isNoChange } from "../domain/readiness.js";
+import { sameRepo } from "../domain/references.js";
+import { hasLabel, type IssueRecord } from "../domain/spec.js";
+import { parseSticky, withSection } from "../domain/sticky.js";
+import { upsertCheckRun } from "../github/checks.js";
+import {
+  closeIssueMutation,
+  labelMutations,
+  reopenIssueMutation,
+  stickyMutation,
+} from "../github/issue-writer.js";
+import { type Mutation, runMutations } from "../github/mutations.js";
+import {
+  type GateReadContext,
+  type GateSnapshot,
+  type PullRequestView,
+  readPullRequestGate,
+  readSpecGates,
+  type SpecView,
+} from "../github/quality-gate-reader.js";
+import { readStickyComments, sameLogin } from "../github/sticky-reader.js";
+import { type Candidate, type EventCache, resolveEligibility } from "../github/validators.js";
+import { ensureLabels, syncAfterChange } from "./dependency-sync.js";
+import type { RequestCount, Runtime } from "./runtime.js";
+
+/** The sticky comment section saying what a reopened SPEC still misses. */
+export const GATE_SECTION = "quality-gate";
+/** The sticky comment section recording a forced close. */
+export const FORCED_CLOSE_SECTION = "forced-close";
+
+export interface GateReport extends RequestCount {
+  /** Whether the check run was created or changed. */
+  checkWritten: boolean;
+  labelChanges: Array<{ number: number; change: LabelChange }>;
+  failures: string[];
+}
+
+/** One SPEC evaluated on each of its pull requests and on its own commands. */
+export interface SpecEvaluation {
+  spec: SpecView;
+  pullRequests: PullRequestGate[];
+  byCommands: GateResult;
+  state: SpecGateState;
+}
+
+function emptyReport(): GateReport {
+  return { reads: 0, writes: 0, checkWritten: false, labelChanges: [], failures: [] };
+}
+
+function readContext(rt: Runtime): GateReadContext {
+  const l = rt.config.labels;
+  return {
+    octokit: rt.octokit,
+    repo: rt.repo,
+    hosts: rt.hosts,
+    botLogin: rt.botLogin,
+    labels: { inReview: l["in-review"], changesRequested: l["changes-requested"], validated: l.validated },
+  };
+}
+
+function gateSpec(spec: SpecView): GateSpec {
+  return { number: spec.number, title: spec.title, assignees: spec.assignees, commands: spec.commands };
+}
+
+function isSpecView(rt: Runtime, spec: SpecView): boolean {
+  return hasLabel(spec.labels, rt.config.labels.spec);
+}
+
+/** Everyone whose word could count: review authors (GitHub says whether they can push) and command authors. */
+function candidatesOf(specs: readonly SpecView[], extra: readonly PullRequestView[]): Candidate[] {
+  const out: Candidate[] = [];
+  for (const spec of specs) {
+    for (const c of spec.commands) out.push({ login: c.author });
+    for (const pr of [...spec.pullRequests, ...extra])
+      for (const r of pr.gate.reviews)
+        if (r.state === "APPROVED" || r.state === "CHANGES_REQUESTED")
+          out.push({ login: r.author, canPush: pr.pushers.has(r.author.toLowerCase()) });
+  }
+  return out;
+}
+
+async function eligibilityOf(
+  rt: Runtime,
+  specs: readonly SpecView[],
+  extra: readonly PullRequestView[],
+  cache: EventCache,
+  report: GateReport,
+): Promise<Eligibility> {
+  const before = cache.requests;
+  const eligibility = await resolveEligibility(
+    rt.octokit,
+    rt.repo,
+    rt.config,
+    candidatesOf(specs, extra),
+    cache,
+  );
+  report.reads += cache.requests - before;
+  return eligibility;
+}
+
+/**
+ * A SPEC's gate on each of its pull requests. `current` is the freshly read pull request that triggered the
+ * evaluation: it counts for the SPEC exactly when it closes it now, whatever GitHub's (slower) links still say.
+ */
+function evaluateSpec(
+  rt: Runtime,
+  spec: SpecView,
+  eligibility: Eligibility,
+  current?: PullRequestView,
+): SpecEvaluation {
+  const rules = gateRules(rt.config);
+  const isSelf = (login: string) => sameLogin(login, rt.botLogin);
+  const views = spec.pullRequests.filter((p) => p.gate.number !== current?.gate.number);
+  if (current?.closing.includes(spec.number)) views.push(current);
+  const input = { spec: gateSpec(spec), eligibility, rules, isSelf };
+  const pullRequests = views
+    .sort((a, b) => a.gate.number - b.gate.number)
+    .map((view) => ({ pullRequest: view.gate, result: evaluateGate({ ...input, pullRequest: view.gate }) }));
+  const byCommands = evaluateGate({ ...input, pullRequest: null });
+  return { spec, pullRequests, byCommands, state: specGateState(pullRequests, byCommands) };
+}
+
+/** The write that removes a reopened SPEC's "what is missing" note once it no longer applies. */
+function clearGateNote(spec: SpecView): Mutation[] {
+  if (!spec.sticky || parseSticky(spec.sticky.body)[GATE_SECTION] === undefined) return [];
+  const next = withSection(spec.sticky.body, GATE_SECTION, null);
+  const mutation = stickyMutation(spec.id, spec.sticky, next, `#${spec.number}`);
+  return mutation ? [mutation] : [];
+}
+
+/** Label writes, and notes that no longer apply cleared, in one request. */
+async function writeSpecChanges(
+  rt: Runtime,
+  snapshot: GateSnapshot,
+  evaluations: readonly SpecEvaluation[],
+  extra: Mutation[],
+  report: GateReport,
+): Promise<void> {
+  const plans = evaluations
+    .map((e) => ({ spec: e.spec, change: gateLabelChange(e.spec.labels, e.state, rt.config) }))
+    .filter((p) => !isNoChange(p.change));
+  await ensureLabels(
+    rt,
+    snapshot.repositoryId,
+    snapshot.labelIds,
+    plans.flatMap((p) => p.change.add),
+    report,
+  );
+  const mutations = [...extra];
+  for (const plan of plans) {
+    mutations.push(...labelMutations(plan.spec.id, plan.change, snapshot.labelIds, `#${plan.spec.number}`));
+    report.labelChanges.push({ number: plan.spec.number, change: plan.change });
+  }
+  for (const { spec, state } of evaluations) if (state.validated) mutations.push(...clearGateNote(spec));
+  if (mutations.length === 0) return;
+  const outcome = await runMutations(rt.octokit, mutations);
+  report.writes += outcome.requests;
+  report.failures.push(...outcome.failures.map((f) => `${f.mutation.describe}: ${f.message}`));
+}
+
+/** SPEC numbers of this repository that pull request bodies close. */
+function closedNumbers(rt: Runtime, bodies: ReadonlyArray<string | null | undefined>): number[] {
+  const numbers = bodies.flatMap((body) =>
+    parseClosingReferences(body, rt.repo, rt.hosts)
+      .filter((ref) => sameRepo(ref, rt.repo))
+      .map((ref) => ref.number),
+  );
+  return [...new Set(numbers)];
+}
+
+/**
+ * Evaluates one pull request: its check run (when open) and the gate labels of every SPEC it closes or, per
+ * `bodies` (the description as the webhook sent it, and before an edit), closed until now. One GraphQL read,
+ * membership reads the cache doesn't hold, at most one check-run write, and label writes only when labels change.
+ */
+export async function evaluatePullRequest(
+  rt: Runtime,
+  number: number,
+  bodies: ReadonlyArray<string | null | undefined>,
+  cache: EventCache,
+): Promise<GateReport> {
+  const report = emptyReport();
+  const snapshot = await readPullRequestGate(
+    readContext(rt),
+    number,
+    closedNumbers(rt, bodies),
+    gateRules(rt.config).e2eCheck,
+  );
+  report.reads += snapshot.requests;
+  const pr = snapshot.pullRequest!;
+  const specs = [...snapshot.specs.values()].filter((s) => isSpecView(rt, s));
+  const eligibility = await eligibilityOf(rt, specs, [pr], cache, report);
+  const evaluations = specs.map((spec) => evaluateSpec(rt, spec, eligibility, pr));
+
+  if (pr.gate.state === "OPEN") {
+    const entries = evaluations
+      .filter((e) => pr.closing.includes(e.spec.number))
+      .sort((a, b) => a.spec.number - b.spec.number)
+      .map((e) => ({
+        spec: gateSpec(e.spec),
+        result: e.pullRequests.find((p) => p.pullRequest.number === number)!.result,
+      }));
+    const output = renderGateCheck(entries, rt.config);
+    const written = await upsertCheckRun(
+      rt.octokit,
+      rt.repo,
+      { name: GATE_CHECK, headSha: pr.gate.headSha, ...output },
+      pr.gateRun,
+    );
+    report.reads += written.requests - (written.wrote ? 1 : 0);
+    report.writes += written.wrote ? 1 : 0;
+    report.checkWritten = written.wrote;
+  }
+  await writeSpecChanges(rt, snapshot, evaluations, [], report);
+  return report;
+}
+
+/**
+ * Re-evaluates a SPEC after a validator's command: every open pull request that closes it (their check runs show
+ * the new word), or the SPEC's labels alone when none is open.
+ */
+export async function reevaluateSpec(
+  rt: Runtime,
+  snapshot: GateSnapshot,
+  spec: SpecView,
+  cache: EventCache,
+): Promise<GateReport> {
+  const open = spec.pullRequests.filter((p) => p.gate.state === "OPEN");
+  if (open.length === 0) {
+    const report = emptyReport();
+    const eligibility = await eligibilityOf(rt, [spec], [], cache, report);
+    await writeSpecChanges(rt, snapshot, [evaluateSpec(rt, spec, eligibility)], [], report);
+    return report;
+  }
+  const total = emptyReport();
+  for (const pr of open) {
+    const report = await evaluatePullRequest(rt, pr.gate.number, [pr.body], cache);
+    total.reads += report.reads;
+    total.writes += report.writes;
+    total.checkWritten ||= report.checkWritten;
+    total.labelChanges.push(...report.labelChanges);
+    total.failures.push(...report.failures);
+  }
+  return total;
+}
+
+export function readSpec(rt: Runtime, number: number): Promise<GateSnapshot> {
+  return readSpecGates(readContext(rt), [number], gateRules(rt.config).e2eCheck);
+}
+
+/**
+ * Decides a SPEC's close as completed: allowed when a merged pull request that closes it passed the gate or B1
+ * and B2 approved it by command; otherwise batchbot reopens it and says what is missing in its sticky comment.
+ * Returns whether the close stands. Redeliveries and stale events decide on the SPEC as it is now.
+ */
+export async function guardSpecClose(
+  rt: Runtime,
+  number: number,
+  closedBy: string,
+  cache: EventCache,
+): Promise<{ allowed: boolean; report: GateReport }> {
+  const report = emptyReport();
+  const snapshot = await readSpec(rt, number);
+  report.reads += snapshot.requests;
+  const spec = snapshot.specs.get(number);
+  if (!spec || !isSpecView(rt, spec)) return { allowed: true, report };
+  if (spec.state === "OPEN") return { allowed: false, report };
+  if (spec.stateReason === "NOT_PLANNED" || spec.stateReason === "DUPLICATE")
+    return { allowed: true, report };
+  const eligibility = await eligibilityOf(rt, [spec], [], cache, report);
+  const evaluation = evaluateSpec(rt, spec, eligibility);
+  if (evaluation.state.closable) {
+    await writeSpecChanges(rt, snapshot, [evaluation], clearGateNote(spec), report);
+    return { allowed: true, report };
+  }
+  const missing = renderGateMissing(
+    gateSpec(spec),
+    closedBy,
+    evaluation.pullRequests,
+    evaluation.byCommands,
+    rt.config,
+  );
+  const extra = [reopenIssueMutation(spec.id, `#${number}`)];
+  const next = withSection(spec.sticky?.body, GATE_SECTION, missing);
+  const sticky = stickyMutation(spec.id, spec.sticky, next, `#${number}`);
+  if (sticky) extra.push(sticky);
+  await writeSpecChanges(rt, snapshot, [evaluation], extra, report);
+  // A reopen GitHub refused leaves the SPEC closed: then the close stands for everything else too.
+  const reopened = !report.failures.some((f) => f.startsWith(`${extra[0]!.describe}:`));
+  return { allowed: !reopened, report };
+}
+
+export interface ForceCloseRequest {
+  number: number;
+  issueId: string;
+  labels: string[];
+  by: string;
+  reason: string;
+  commentId: number;
+  at: string;
+}
+
+/**
+ * Closes a SPEC as completed past the gate and records who did it and why in its sticky comment (batchbot's own
+ * comment: unlike the issue body, nobody else can edit it). batchbot ignores its own close event, so the SPECs
+ * waiting on this one are brought up to date here.
+ */
+export async function forceCloseSpec(
+  rt: Runtime,
+  request: ForceCloseRequest,
+): Promise<RequestCount & { failures: string[] }> {
+  const report = { reads: 0, writes: 0, failures: [] as string[] };
+  const { stickies, requests } = await readStickyComments(rt.octokit, rt.repo, [request.number], rt.botLogin);
+  report.reads += requests;
+  const target = stickies.get(request.number);
+  if (!target) return report;
+  const recorded = decodeMetadata<ForcedClose>(target.comment?.body, FORCED_CLOSE_METADATA);
+  if (recorded?.comment === request.commentId) return report;
+  const record: ForcedClose = {
+    by: request.by,
+    reason: request.reason,
+    at: request.at,
+    comment: request.commentId,
+  };
+  const body = withSection(
+    withSection(target.comment?.body, GATE_SECTION, null),
+    FORCED_CLOSE_SECTION,
+    renderForcedClose(record),
+  );
+  const mutations = [closeIssueMutation(request.issueId, "COMPLETED", `#${request.number}`)];
+  const sticky = stickyMutation(target.subjectId, target.comment, body, `#${request.number}`);
+  if (sticky) mutations.push(sticky);
+  const outcome = await runMutations(rt.octokit, mutations);
+  report.writes += outcome.requests;
+  report.failures.push(...outcome.failures.map((f) => `${f.mutation.describe}: ${f.message}`));
+  if (outcome.failures.length) return report;
+
+  // Only the closed issue's number, SPEC label and state matter to the sync, which reads everything else fresh.
+  const closed: IssueRecord = {
+    id: request.issueId,
+    databaseId: null,
+    number: request.number,
+    title: "",
+    body: "",
+    state: "CLOSED",
+    stateReason: "COMPLETED",
+    labels: request.labels,
+    assignees: [],
+    createdAt: request.at,
+    updatedAt: request.at,
+    closedAt: request.at,
+  };
+  const sync = await syncAfterChange(rt, {
+    current: closed,
+    previous: "unknown",
+    removed: false,
+    mirror: false,
+  });
+  report.reads += sync.reads;
+  report.writes += sync.writes;
+  report.failures.push(...sync.failures);
+  return report;
+}
