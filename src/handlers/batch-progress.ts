@@ -97,7 +97,7 @@ export async function refreshBatches(
 
     // SPECs the first read couldn't see: shared SPECs (no sub-issue link), links GitHub refused.
     const missing = new Set(batches.flatMap((b) => b.meta!.specs).filter((n) => !snapshot.specs.has(n)));
-    if (missing.size && target.kind === "spec") {
+    if (missing.size) {
       const more = await readBatchStates(rt.octokit, rt.repo, { batches: [], specs: [...missing] }, []);
       result.reads += more.requests;
       mergeSnapshots(snapshot, { ...more, requests: 0 });

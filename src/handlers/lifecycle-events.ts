@@ -13,7 +13,7 @@ import type { Runtime } from "./runtime.js";
 /** Comment authors GitHub says belong to the repository (owner, organisation member, collaborator). */
 const MAINTAINERS = new Set(["OWNER", "MEMBER", "COLLABORATOR"]);
 
-/** How long the name of the `validated` label is remembered to filter label events without reading the configuration. */
+/** How long label names are remembered to filter batchbot's own label events without reading the configuration. */
 const LABEL_NAME_TTL_MS = 5 * 60_000;
 
 /**
@@ -51,17 +51,24 @@ export function registerAgentLifecycle(deps: AppDeps): void {
     await afterCompletion(rt, result);
   };
 
-  const validatedLabel = new Map<string, { name: string; at: number }>();
-  /** Whether a label event is about the `validated` label; batchbot's own label events use a remembered name. */
-  const isValidatedLabel = async (context: Context, name: string | undefined, self: boolean) => {
+  const stateLabels = new Map<string, { names: string[]; at: number }>();
+  /**
+   * Whether a label event changes a SPEC's state in its batch's report (`validated`, `in-review`,
+   * `changes-requested`). batchbot's own label events (readiness labels, many at a time) are filtered with names
+   * remembered from an earlier event, so they cost no configuration read.
+   */
+  const isStateLabel = async (context: Context, name: string | undefined, self: boolean) => {
     if (!name) return false;
     const key = `${repoOf(context).owner}/${repoOf(context).repo}`.toLowerCase();
-    const known = validatedLabel.get(key);
-    if (self && known && Date.now() - known.at < LABEL_NAME_TTL_MS) return sameName(known.name, name);
+    const known = stateLabels.get(key);
+    if (self && known && Date.now() - known.at < LABEL_NAME_TTL_MS)
+      return known.names.some((n) => sameName(n, name));
     const loaded = await configOf(context);
     if (!loaded.ok) return false;
-    validatedLabel.set(key, { name: loaded.config.labels.validated, at: Date.now() });
-    return sameName(loaded.config.labels.validated, name);
+    const { labels } = loaded.config;
+    const names = [labels.validated, labels["in-review"], labels["changes-requested"]];
+    stateLabels.set(key, { names, at: Date.now() });
+    return names.some((n) => sameName(n, name));
   };
 
   // Not filtered with `fromSelf`: the quality gate (this app) labels SPECs validated and reopens unvalidated closes,
@@ -74,7 +81,7 @@ export function registerAgentLifecycle(deps: AppDeps): void {
     const self = sameLogin(sender, await deps.botLogin());
     if (
       (payload.action === "labeled" || payload.action === "unlabeled") &&
-      !(await isValidatedLabel(context, payload.label?.name, self))
+      !(await isStateLabel(context, payload.label?.name, self))
     )
       return;
     const rt = await runtime(context);

@@ -360,6 +360,20 @@ describe("automatic progress", () => {
     expect(report()).toContain("**Complete:** 1 of 2 SPECs validated, 1 closed as not planned");
   });
 
+  it("follows the quality gate's review labels; batchbot's readiness label events cost nothing", async () => {
+    setup();
+    h.fake.issue(R, 3).labels.push("in-review");
+    await labelEvent(3, "labeled", "in-review");
+    expect(report()).toContain("| #3 | 🔵 in review |");
+    h.fake.issue(R, 3).labels.push("changes-requested");
+    await labelEvent(3, "labeled", "changes-requested");
+    expect(report()).toContain("| #3 | 🔴 changes requested |");
+    h.fake.issue(R, 3).labels.push("ready");
+    h.fake.reset();
+    await labelEvent(3, "labeled", "ready");
+    expect(h.fake.requests).toEqual([]);
+  });
+
   it("SPECs in no batch cost no batch read", async () => {
     setup();
     h.fake.addIssue(R, { number: 7, title: "free", labels: ["spec"] });
