@@ -3,6 +3,10 @@ import { type IssueRef, type RepoRef, refKey } from "../domain/references.js";
 import type { IssueRecord, IssueState, StateReason } from "../domain/spec.js";
 import { chunk, type GitHub, graphqlPartial } from "./graphql.js";
 
+/** What every read of SPEC issues selects per issue; `toIssueRecord` turns it into an `IssueRecord`. */
+export const ISSUE_RECORD_FIELDS =
+  "id databaseId number title body state stateReason createdAt updatedAt closedAt labels(first: 50) { nodes { name } } assignees(first: 20) { nodes { login } }";
+
 /** The registry page query, with one aliased `label(name:)` per label batchbot writes. */
 export function registryDocument(labelCount: number): string {
   const labelVariables = Array.from({ length: labelCount }, (_, i) => `, $l${i}: String!`).join("");
@@ -11,32 +15,20 @@ export function registryDocument(labelCount: number): string {
     (_, i) => `      l${i}: label(name: $l${i}) { id name }\n`,
   ).join("");
   return /* GraphQL */ `
-  query BatchbotRegistry($owner: String!, $name: String!, $specLabel: String!, $cursor: String${labelVariables}) {
+  query BatchbotRegistry($owner: String!, $name: String!, $specLabel: String!, $dashboardLabel: String!, $cursor: String${labelVariables}) {
     repository(owner: $owner, name: $name) {
       id
+      dashboards: issues(first: 1, labels: [$dashboardLabel], states: [OPEN]) { totalCount }
 ${labelFields}      issues(first: 100, after: $cursor, labels: [$specLabel], orderBy: { field: CREATED_AT, direction: ASC }) {
         pageInfo { hasNextPage endCursor }
-        nodes {
-          id
-          databaseId
-          number
-          title
-          body
-          state
-          stateReason
-          createdAt
-          updatedAt
-          closedAt
-          labels(first: 50) { nodes { name } }
-          assignees(first: 20) { nodes { login } }
-        }
+        nodes { ${ISSUE_RECORD_FIELDS} }
       }
     }
   }
 `;
 }
 
-interface IssueNode {
+export interface IssueNode {
   id: string;
   databaseId: number | null;
   number: number;
@@ -55,6 +47,7 @@ interface RegistryPage {
   repository: {
     id: string;
     [label: `l${number}`]: { id: string; name: string } | null;
+    dashboards: { totalCount: number };
     issues: { pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: IssueNode[] };
   } | null;
 }
@@ -64,6 +57,8 @@ export interface RegistrySnapshot {
   /** Node ids of the repository's labels, by lower-cased name. */
   labelIds: Map<string, string>;
   issues: IssueRecord[];
+  /** Open issues carrying the dashboard label. */
+  openDashboards: number;
   requests: number;
 }
 
@@ -90,8 +85,15 @@ export async function readRegistry(
   repo: RepoRef,
   specLabel: string,
   labelNames: readonly string[],
+  dashboardLabel = "batch-dashboard",
 ): Promise<RegistrySnapshot> {
-  const snapshot: RegistrySnapshot = { repositoryId: "", labelIds: new Map(), issues: [], requests: 0 };
+  const snapshot: RegistrySnapshot = {
+    repositoryId: "",
+    labelIds: new Map(),
+    issues: [],
+    openDashboards: 0,
+    requests: 0,
+  };
   const document = registryDocument(labelNames.length);
   const labelVariables = Object.fromEntries(labelNames.map((name, i) => [`l${i}`, name]));
   let cursor: string | null = null;
@@ -101,11 +103,13 @@ export async function readRegistry(
       owner: repo.owner,
       name: repo.repo,
       specLabel,
+      dashboardLabel,
       cursor,
       ...labelVariables,
     });
     if (!page.repository) throw new Error(`repository ${repo.owner}/${repo.repo} is not readable`);
     snapshot.repositoryId = page.repository.id;
+    snapshot.openDashboards = page.repository.dashboards.totalCount;
     labelNames.forEach((_, i) => {
       const label = page.repository?.[`l${i}`];
       if (label) snapshot.labelIds.set(label.name.toLowerCase(), label.id);

@@ -6,6 +6,6 @@ export function registerConfigCheck(deps: AppDeps): void {
   deps.app.on("push", async (context) => {
     const payload = context.payload as unknown as PushPayload;
     if (!touchesConfig(payload)) return;
-    await checkPushedConfig(context.octokit, repoOf(context), payload.after);
+    await checkPushedConfig(context.octokit, repoOf(context), payload.after, deps.configProbes);
   });
 }

@@ -43,11 +43,6 @@ export function registerDependencyHandlers(deps: AppDeps): void {
         return;
       }
       const { config } = loaded;
-      if (!isReadinessRelevant(payload, [config.labels.spec, config.labels.blocked, config.labels.ready]))
-        return;
-      if (context.name === "issues" && payload.action === "closed")
-        for (const guard of deps.closeGuards)
-          if (!(await guard(context as Context<"issues.closed">, config))) return;
       const rt: Runtime = {
         octokit: context.octokit,
         repo: repoOf(context),
@@ -56,11 +51,16 @@ export function registerDependencyHandlers(deps: AppDeps): void {
         hosts,
         log: context.log,
       };
-      logReport(
-        context,
-        `dependency sync after issues.${payload.action}`,
-        await syncAfterChange(rt, changeFromPayload(payload)),
-      );
+      if (!isReadinessRelevant(payload, [config.labels.spec, config.labels.blocked, config.labels.ready])) {
+        await deps.afterIssueEvent?.(context, rt, null);
+        return;
+      }
+      if (context.name === "issues" && payload.action === "closed")
+        for (const guard of deps.closeGuards)
+          if (!(await guard(context as Context<"issues.closed">, config))) return;
+      const report = await syncAfterChange(rt, changeFromPayload(payload));
+      logReport(context, `dependency sync after issues.${payload.action}`, report);
+      await deps.afterIssueEvent?.(context, rt, report.openDashboards);
     },
   );
 

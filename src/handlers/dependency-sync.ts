@@ -41,6 +41,8 @@ export interface SyncReport extends RequestCount {
   labelChanges: Array<{ number: number; change: LabelChange }>;
   stickyChanges: number[];
   failures: string[];
+  /** Open dashboard issues, as the registry read saw them (`null`: not read). */
+  openDashboards: number | null;
 }
 
 function readinessLabelNames(config: BatchConfig): string[] {
@@ -53,8 +55,10 @@ async function loadRegistry(rt: Runtime, report: SyncReport) {
     rt.repo,
     rt.config.labels.spec,
     readinessLabelNames(rt.config),
+    rt.config.labels.dashboard,
   );
   report.reads += snapshot.requests;
+  report.openDashboards = snapshot.openDashboards;
   return { snapshot, registry: buildRegistry(rt.repo, snapshot.issues, rt.config, rt.hosts) };
 }
 
@@ -99,7 +103,7 @@ export async function ensureLabels(
 }
 
 function emptyReport(): SyncReport {
-  return { reads: 0, writes: 0, labelChanges: [], stickyChanges: [], failures: [] };
+  return { reads: 0, writes: 0, labelChanges: [], stickyChanges: [], failures: [], openDashboards: null };
 }
 
 /**

@@ -5,6 +5,8 @@ import { loadRepoConfig } from "../github/config-reader.js";
 import { sameLogin } from "../github/sticky-reader.js";
 import type { Lock } from "../infra/lock.js";
 import type { CommandDefinition } from "./commands.js";
+import type { ConfigProbe } from "./config-check.js";
+import type { Runtime } from "./runtime.js";
 
 /** What the feature modules share: built once per app in `src/app.ts`. */
 export interface AppDeps {
@@ -20,6 +22,19 @@ export interface AppDeps {
    * reopening an unvalidated SPEC) returns false, and the close is then treated as if it never happened.
    */
   closeGuards: Array<(context: Context<"issues.closed">, config: BatchConfig) => Promise<boolean>>;
+  /** Checks of a pushed, valid configuration against GitHub (the project board); findings go in its check run. */
+  configProbes?: ConfigProbe[];
+  /**
+   * Brings the board and the dashboard up to date after a handler changed what they show (labels, batch issues).
+   * Handlers call it once they are done writing, because batchbot ignores the events its own writes cause.
+   */
+  refreshProgress?: (rt: Runtime) => Promise<void>;
+  /**
+   * Runs after the dependency handler has finished with an `issues` event (the board and dashboard follow it).
+   * `openDashboards` comes from the registry read, when there was one, so the work is skipped without a read when
+   * there is neither a board nor a dashboard.
+   */
+  afterIssueEvent?: (context: Context, rt: Runtime, openDashboards: number | null) => Promise<void>;
 }
 
 export function repoOf(context: Context): RepoRef {
@@ -32,14 +47,15 @@ export async function fromSelf(deps: AppDeps, context: Context): Promise<boolean
   return !!sender && sameLogin(sender, await deps.botLogin());
 }
 
-const configs = new WeakMap<object, Promise<ConfigResult>>();
+/** Handlers of one event share one read of the configuration (Probot gives each its own context, same payload). */
+const configPerEvent = new WeakMap<object, Promise<ConfigResult>>();
 
-/** The repository's configuration, read once per delivery however many handlers ask (they share the payload). */
 export function configOf(context: Context): Promise<ConfigResult> {
-  let loaded = configs.get(context.payload);
+  const key = context.payload as object;
+  let loaded = configPerEvent.get(key);
   if (!loaded) {
     loaded = loadRepoConfig(context.octokit, repoOf(context));
-    configs.set(context.payload, loaded);
+    configPerEvent.set(key, loaded);
   }
   return loaded;
 }

@@ -65,6 +65,7 @@ async function evaluate(
       },
       `quality gate after ${context.name}`,
     );
+    if (report.labelChanges.length) await deps.refreshProgress?.(rt);
   }
 }
 

@@ -36,6 +36,8 @@ export interface FakeIssue {
   updatedAt: string;
   closedAt: string | null;
   comments: FakeComment[];
+  /** Labels in the order they were added (the issue's LABELED_EVENT timeline). */
+  labelEvents: Array<{ label: string; createdAt: string }>;
   blockedBy: number[];
   subIssues: number[];
   parent: number | null;
@@ -125,7 +127,7 @@ function decodeCursor(c: string | null | undefined) {
   return Number(Buffer.from(c, "base64").toString().slice(7));
 }
 
-function connection<T>(items: T[], args: { first?: number; last?: number; after?: string | null }) {
+export function connection<T>(items: T[], args: { first?: number; last?: number; after?: string | null }) {
   const start = decodeCursor(args.after) + 1;
   let slice = items.slice(start);
   let offset = start;
@@ -148,7 +150,7 @@ function connection<T>(items: T[], args: { first?: number; last?: number; after?
   };
 }
 
-function notFound(message: string): GraphQLError {
+export function notFound(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { type: "NOT_FOUND" } });
 }
 
@@ -161,6 +163,8 @@ export class FakeGitHub {
   /** Extra GraphQL root fields (projects and other later features register theirs here). */
   extraQuery: Record<string, unknown> = {};
   extraMutation: Record<string, unknown> = {};
+  /** Extra fields of every issue view (projects add `projectItems`). */
+  issueExtras: Array<(repo: FakeRepo, issue: FakeIssue) => Record<string, unknown>> = [];
   restRoutes: Array<{
     method: string;
     pattern: RegExp;
@@ -233,6 +237,7 @@ export class FakeGitHub {
       updatedAt: now(),
       closedAt: null,
       comments: [],
+      labelEvents: (issue.labels ?? []).map((label) => ({ label, createdAt: issue.createdAt ?? now() })),
       blockedBy: [],
       subIssues: [],
       parent: null,
@@ -610,21 +615,30 @@ export class FakeGitHub {
             .map((p) => this.issueView(repo, p)),
           args,
         ),
-      // Cross-references: every pull request whose description mentions this issue (GitHub records one per mention).
-      timelineItems: (args: { last?: number; first?: number; itemTypes?: string[] }) =>
-        connection(
-          args.itemTypes && !args.itemTypes.includes("CROSS_REFERENCED_EVENT")
-            ? []
-            : [...repo.issues.values()]
-                .filter((p) => p.pullRequest && p.number !== issue.number && mentions(p.body, issue.number))
-                .map((p) => ({
-                  __typename: "CrossReferencedEvent",
-                  source: this.issueView(repo, p),
-                  willCloseTarget: this.closingNumbers(p).includes(issue.number),
-                  isCrossRepository: false,
-                })),
-          args,
-        ),
+      // Timeline: cross-references (every pull request whose description mentions this issue; GitHub records one
+      // per mention) and label events, filtered by itemTypes as GitHub does.
+      timelineItems: (args: { last?: number; first?: number; after?: string; itemTypes?: string[] }) => {
+        const wants = (type: string) => !args.itemTypes || args.itemTypes.includes(type);
+        const crossReferences = wants("CROSS_REFERENCED_EVENT")
+          ? [...repo.issues.values()]
+              .filter((p) => p.pullRequest && p.number !== issue.number && mentions(p.body, issue.number))
+              .map((p) => ({
+                __typename: "CrossReferencedEvent",
+                source: this.issueView(repo, p),
+                willCloseTarget: this.closingNumbers(p).includes(issue.number),
+                isCrossRepository: false,
+              }))
+          : [];
+        const labelEvents = wants("LABELED_EVENT")
+          ? issue.labelEvents.map((e, i) => ({
+              __typename: "LabeledEvent",
+              id: `LE_${issue.databaseId}_${i}`,
+              createdAt: e.createdAt,
+              label: { __typename: "Label", ...this.label(repo, e.label) },
+            }))
+          : [];
+        return connection([...crossReferences, ...labelEvents], args);
+      },
       subIssues: (args: { first?: number; after?: string }) =>
         connection(byDatabaseId(issue.subIssues), args),
       blockedBy: (args: { first?: number; after?: string }) =>
@@ -655,6 +669,7 @@ export class FakeGitHub {
           percentCompleted: subs.length ? Math.round((completed / subs.length) * 100) : 0,
         };
       },
+      ...Object.assign({}, ...this.issueExtras.map((extra) => extra(repo, issue))),
     };
   }
 
@@ -773,7 +788,10 @@ export class FakeGitHub {
       addLabelsToLabelable: ({ input }: { input: { labelableId: string; labelIds: string[] } }) => {
         const { repo, issue } = this.subject(input.labelableId);
         for (const name of this.labelNames(repo, input.labelIds))
-          if (!issue.labels.some((l) => l.toLowerCase() === name.toLowerCase())) issue.labels.push(name);
+          if (!issue.labels.some((l) => l.toLowerCase() === name.toLowerCase())) {
+            issue.labels.push(name);
+            issue.labelEvents.push({ label: name, createdAt: now() });
+          }
         touch(issue);
         return { clientMutationId: null, labelable: this.issueView(repo, issue) };
       },
@@ -842,6 +860,48 @@ export class FakeGitHub {
         node.issue.comments = node.issue.comments.filter((c) => c.id !== input.id);
         this.nodes.delete(input.id);
         return { clientMutationId: null };
+      },
+      createIssue: ({
+        input,
+      }: {
+        input: { repositoryId: string; title: string; body?: string; labelIds?: string[] };
+      }) => {
+        const repo = [...this.repos.values()].find((r) => r.id === input.repositoryId);
+        if (!repo)
+          throw notFound(`Could not resolve to a node with the global id of '${input.repositoryId}'`);
+        const issue = this.addIssue(`${repo.owner}/${repo.name}`, {
+          title: input.title,
+          body: input.body ?? "",
+          labels: this.labelNames(repo, input.labelIds ?? []),
+          author: "batchbot[bot]",
+        });
+        return { clientMutationId: null, issue: this.issueView(repo, issue) };
+      },
+      updateIssue: ({
+        input,
+      }: {
+        input: { id: string; title?: string; body?: string; state?: "OPEN" | "CLOSED" };
+      }) => {
+        const { repo, issue } = this.subject(input.id);
+        if (input.title !== undefined) issue.title = input.title;
+        if (input.body !== undefined) issue.body = input.body;
+        if (input.state === "CLOSED" && issue.state === "OPEN") {
+          issue.state = "CLOSED";
+          issue.stateReason = "COMPLETED";
+          issue.closedAt = now();
+        }
+        touch(issue);
+        return { clientMutationId: null, issue: this.issueView(repo, issue) };
+      },
+      pinIssue: ({ input }: { input: { issueId: string } }) => {
+        const { repo, issue } = this.subject(input.issueId);
+        const pinned = [...repo.issues.values()].filter((i) => i.pinned && i !== issue).length;
+        if (!issue.pinned && pinned >= 3)
+          throw new GraphQLError("A repository can't have more than 3 pinned issues", {
+            extensions: { type: "UNPROCESSABLE" },
+          });
+        issue.pinned = true;
+        return { clientMutationId: null, issue: this.issueView(repo, issue) };
       },
       ...this.extraMutation,
     };

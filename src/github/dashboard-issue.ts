@@ -1,0 +1,67 @@
+import { DASHBOARD_MARKER, DASHBOARD_TITLE } from "../domain/dashboard.js";
+import type { Mutation } from "./mutations.js";
+import type { DashboardIssue } from "./progress-reader.js";
+import { sameLogin } from "./sticky-reader.js";
+
+/**
+ * batchbot's dashboard among the issues carrying the dashboard label: written by batchbot and carrying the hidden
+ * marker (a human's issue with the label is never taken over). An open one wins over a closed one, the oldest over
+ * later duplicates.
+ */
+export function findDashboard(issues: readonly DashboardIssue[], botLogin: string): DashboardIssue | null {
+  const mine = issues.filter(
+    (i) => i.author && sameLogin(i.author.login, botLogin) && i.body.includes(DASHBOARD_MARKER),
+  );
+  return mine.find((i) => i.state === "OPEN") ?? mine[0] ?? null;
+}
+
+/** Whether a body already shows `rendered` (GitHub may store CRLF line ends and trailing space). */
+export function sameBody(current: string, rendered: string): boolean {
+  const norm = (s: string) => s.replace(/\r\n?/g, "\n").trim();
+  return norm(current) === norm(rendered);
+}
+
+export function createDashboardMutation(
+  repositoryId: string,
+  body: string,
+  labelId: string | null,
+): Mutation {
+  return {
+    field: "createIssue",
+    inputType: "CreateIssueInput",
+    input: { repositoryId, title: DASHBOARD_TITLE, body, ...(labelId ? { labelIds: [labelId] } : {}) },
+    select: "issue { id number }",
+    describe: "open the dashboard issue",
+  };
+}
+
+export function createdIssue(result: unknown): { id: string; number: number } | null {
+  return (result as { issue?: { id: string; number: number } | null } | null)?.issue ?? null;
+}
+
+export function updateBodyMutation(issueId: string, number: number, body: string): Mutation {
+  return {
+    field: "updateIssue",
+    inputType: "UpdateIssueInput",
+    input: { id: issueId, body },
+    describe: `#${number}: rewrite the dashboard`,
+  };
+}
+
+export function reopenMutation(issueId: string, number: number): Mutation {
+  return {
+    field: "reopenIssue",
+    inputType: "ReopenIssueInput",
+    input: { issueId },
+    describe: `#${number}: reopen the dashboard`,
+  };
+}
+
+export function pinMutation(issueId: string, number: number): Mutation {
+  return {
+    field: "pinIssue",
+    inputType: "PinIssueInput",
+    input: { issueId },
+    describe: `#${number}: pin the dashboard`,
+  };
+}
