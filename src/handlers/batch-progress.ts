@@ -1,4 +1,4 @@
-import type { BatchMeta } from "../domain/batch.js";
+import { type BatchMeta, encodeBatchMeta } from "../domain/batch.js";
 import type { ReportText } from "../domain/batch-report.js";
 import { type BatchUpdate, updateBatch } from "../domain/batch-update.js";
 import { escapeMentions, quietMention } from "../domain/mention-escape.js";
@@ -16,7 +16,17 @@ import { issueBodyMutation } from "../github/lifecycle-writer.js";
 import { type Mutation, runMutations } from "../github/mutations.js";
 import type { Lock } from "../infra/lock.js";
 import { ensureLabels } from "./dependency-sync.js";
+import type { AppDeps } from "./deps.js";
 import type { RequestCount, Runtime } from "./runtime.js";
+
+/**
+ * Brings the board and the dashboard up to date when a refresh changed what they show, and only when the
+ * repository has either (batchbot ignores the events its own writes cause).
+ */
+export async function followProgress(deps: AppDeps, rt: Runtime, result: RefreshResult): Promise<void> {
+  if (!result.progressChanged || (!rt.config.project && !rt.config.dashboard.enabled)) return;
+  await deps.refreshProgress?.(rt);
+}
 
 /** User text in batch reports and the knowledge registry mentions and links nobody. */
 export const REPORT_TEXT: ReportText = { quote: escapeMentions, name: quietMention };
@@ -60,6 +70,8 @@ export interface RefreshResult extends RequestCount {
   batches: RefreshedBatch[];
   /** Batches this refresh completed and closed: the agent's next batch may open (`batch.auto-next`). */
   completed: RefreshedBatch[];
+  /** Whether a write changed what the board and dashboard show (metadata, labels, states), not just the report. */
+  progressChanged: boolean;
   failures: string[];
 }
 
@@ -81,6 +93,7 @@ export async function refreshBatches(
       snapshot: null,
       batches: [],
       completed: [],
+      progressChanged: false,
       failures: [],
     };
     const labelNames = [...new Set(options.labels ?? [])];
@@ -132,12 +145,16 @@ export async function refreshBatches(
         result.completed.push(refreshed);
       }
       if (options.extra) extra.push(...options.extra(at, update));
+      if (update.completed || encodeBatchMeta(update.meta) !== encodeBatchMeta(batch.meta!))
+        result.progressChanged = true;
     }
+    if (extra.length) result.progressChanged = true;
     mutations.push(...extra);
     if (!mutations.length) return result;
     if (!(await fence.isCurrent())) return lostLock(result);
     const outcome = await runMutations(rt.octokit, mutations);
     result.writes += outcome.requests;
+    if (outcome.failures.length === mutations.length) result.progressChanged = false;
     result.failures.push(...outcome.failures.map((f) => `${f.mutation.describe}: ${f.message}`));
     const failedCloses = new Set(
       outcome.failures.filter((f) => f.mutation.field === "closeIssue").map((f) => f.mutation.input.issueId),
@@ -150,6 +167,7 @@ export async function refreshBatches(
 function lostLock(result: RefreshResult): RefreshResult {
   result.failures.push("lost the batch lock before writing; nothing more written");
   result.completed = [];
+  result.progressChanged = false;
   return result;
 }
 

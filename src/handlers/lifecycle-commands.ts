@@ -19,6 +19,7 @@ import { atLeast, permissionOf } from "../github/permissions.js";
 import { sameLogin } from "../github/sticky-reader.js";
 import {
   type BatchContext,
+  followProgress,
   type RefreshOptions,
   type RefreshResult,
   refreshBatches,
@@ -101,6 +102,7 @@ function batchCommand(
       );
       const reply = plan.after ? await plan.after(result) : closedReply(ctx, result, help.name);
       await after(ctx, result);
+      await followProgress(deps, ctx, result);
       return reply ? { reaction: "eyes", reply } : { reaction: "eyes" };
     },
   };

@@ -4,7 +4,7 @@ import { countMessage, uncountMessage } from "../domain/batch-changes.js";
 import { parseCommands } from "../domain/commands.js";
 import { hasLabel, isSpec } from "../domain/spec.js";
 import { sameLogin } from "../github/sticky-reader.js";
-import { type BatchTarget, type RefreshResult, refreshBatches } from "./batch-progress.js";
+import { type BatchTarget, followProgress, type RefreshResult, refreshBatches } from "./batch-progress.js";
 import { type AppDeps, configOf, repoOf } from "./deps.js";
 import type { IssuesPayload } from "./issue-events.js";
 import { type AfterCompletion, lifecycleCommands } from "./lifecycle-commands.js";
@@ -49,6 +49,7 @@ export function registerAgentLifecycle(deps: AppDeps): void {
         "batch progress",
       );
     await afterCompletion(rt, result);
+    await followProgress(deps, rt, result);
   };
 
   const stateLabels = new Map<string, { names: string[]; at: number }>();

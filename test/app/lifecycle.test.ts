@@ -106,6 +106,13 @@ describe("/batch blocked and /batch unblocked", () => {
     expect(h.fake.unhandled).toEqual([]);
   });
 
+  it("the dashboard follows: it shows the blocker once the command is done", async () => {
+    setup();
+    await command(AGENT, "/batch blocked the staging database is down");
+    const dashboard = [...h.fake.repo(R).issues.values()].find((i) => i.labels.includes("batch-dashboard"));
+    expect(dashboard?.body).toContain("the staging database is down");
+  });
+
   it("by anyone else: -1 and nothing changes", async () => {
     setup();
     const before = batchIssue().body;
@@ -468,8 +475,12 @@ describe("message accounting", () => {
 });
 
 describe("request budgets", () => {
+  // The lifecycle's own requests: without a board or a dashboard to keep (they follow with their own budget).
+  const VALIDATORS_ONLY = "validation:\n  b1: [val1]\n  b2: [val2]\ndashboard:\n  enabled: false\n";
+
   it("a SPEC closing updates its batch with one read and one write (besides configuration and dependency sync)", async () => {
     setup();
+    h.fake.repo(R).files.set(".github/batch.yml", VALIDATORS_ONLY);
     await validate(1);
     h.fake.reset();
     await setState(1, "CLOSED");
@@ -489,7 +500,7 @@ describe("request budgets", () => {
   it("closing a SPEC of a batch in a repository of 600 SPECs that makes 20 ready: ≤ 9 reads, ≤ 2 writes in all", async () => {
     h = createHarness();
     installLifecycleFake(h.fake);
-    h.fake.repo(R).files.set(".github/batch.yml", "validation:\n  b1: [val1]\n  b2: [val2]\n");
+    h.fake.repo(R).files.set(".github/batch.yml", VALIDATORS_ONLY);
     h.fake.addIssue(R, { number: 1, title: "Foundation", labels: ["spec", "ready", "validated"] });
     h.fake.addComment(R, 1, "val1", "/batch approve b1");
     h.fake.addComment(R, 1, "val2", "/batch approve b2");
@@ -520,6 +531,7 @@ describe("request budgets", () => {
 
   it("a command on a batch issue: one batch read, one write, one reaction", async () => {
     setup();
+    h.fake.repo(R).files.set(".github/batch.yml", VALIDATORS_ONLY);
     h.fake.label(h.fake.repo(R), "blocked");
     h.fake.reset();
     await command(AGENT, "/batch blocked waiting");

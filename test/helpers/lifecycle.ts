@@ -7,8 +7,8 @@ import type { FakeGitHub, FakeIssue } from "./fake-github.js";
 import { BOT, examplePayload, type Harness, repositoryPayload } from "./harness.js";
 
 /**
- * The agent lifecycle's part of the fake GitHub: issue body edits, unassigning, removing sub-issues, closing and
- * opening issues — as GitHub's GraphQL API answers them — plus builders for batches and comment deletions.
+ * The agent lifecycle's part of the fake GitHub: unassigning and removing sub-issues, as GitHub's GraphQL API answers
+ * them — plus builders for batches, comment deletions and a second app instance.
  */
 export function installLifecycleFake(fake: FakeGitHub): void {
   const subject = (id: string) => {
@@ -20,17 +20,6 @@ export function installLifecycleFake(fake: FakeGitHub): void {
     issue.updatedAt = new Date(Math.max(Date.parse(issue.updatedAt) + 1000, Date.now())).toISOString();
   };
   Object.assign(fake.extraMutation, {
-    updateIssue: ({ input }: { input: { id: string; body?: string; title?: string } }) => {
-      const { repo, issue } = subject(input.id);
-      if (input.body !== undefined) {
-        if (input.body.length > 65_536)
-          throw new GraphQLError("Body is too long (maximum is 65536 characters)");
-        issue.body = input.body;
-      }
-      if (input.title !== undefined) issue.title = input.title;
-      touch(issue);
-      return { clientMutationId: null, issue: fake.issueView(repo, issue) };
-    },
     removeAssigneesFromAssignable: ({
       input,
     }: {
@@ -53,26 +42,6 @@ export function installLifecycleFake(fake: FakeGitHub): void {
         issue: fake.issueView(parent.repo, parent.issue),
         subIssue: fake.issueView(child.repo, child.issue),
       };
-    },
-    createIssue: ({
-      input,
-    }: {
-      input: { repositoryId: string; title: string; body?: string; labelIds?: string[] };
-    }) => {
-      const repo = [...fake.repos.values()].find((r) => r.id === input.repositoryId);
-      if (!repo) throw notFound(`Could not resolve to a node with the global id of '${input.repositoryId}'`);
-      const labels = (input.labelIds ?? []).map((id) => {
-        const label = [...repo.labels.values()].find((l) => l.id === id);
-        if (!label) throw notFound(`Could not resolve to a Label with the id '${id}'`);
-        return label.name;
-      });
-      const issue = fake.addIssue(`${repo.owner}/${repo.name}`, {
-        title: input.title,
-        body: input.body ?? "",
-        labels,
-        author: "batchbot[bot]",
-      });
-      return { clientMutationId: null, issue: fake.issueView(repo, issue) };
     },
   });
 }
