@@ -1,3 +1,4 @@
+/** One line of `npm run bench`'s table. */
 export interface BenchRow {
   name: string;
   value: string;

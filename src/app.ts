@@ -1,5 +1,6 @@
 import type { ApplicationFunction, Probot } from "probot";
 import { botIdentity } from "./github/identity.js";
+import { registerBatchAssign } from "./handlers/batch-assign.js";
 import { registerCommandHandler } from "./handlers/command-events.js";
 import { helpCommand } from "./handlers/commands.js";
 import { registerConfigCheck } from "./handlers/config-events.js";
@@ -39,6 +40,7 @@ export function batchbot(options: BatchbotOptions = {}): ApplicationFunction {
     registerQualityGate(deps);
     registerAgentLifecycle(deps);
     registerProgress(deps);
+    registerBatchAssign(deps);
     registerCommandHandler(deps);
   };
 }

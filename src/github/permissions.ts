@@ -44,3 +44,23 @@ export async function isTeamMember(
     throw error;
   }
 }
+
+/**
+ * Whether `login` may run planning commands: write, maintain or admin on the repository, or listed in
+ * `commanders` (a login, or an `org/team` whose active members count). Asks GitHub only as far as needed.
+ */
+export async function mayCommand(
+  octokit: GitHub,
+  repo: RepoRef,
+  login: string,
+  commanders: readonly string[],
+): Promise<boolean> {
+  const lower = login.toLowerCase();
+  if (commanders.some((c) => !c.includes("/") && c.toLowerCase() === lower)) return true;
+  if (atLeast(await permissionOf(octokit, repo, login), "write")) return true;
+  for (const team of commanders.filter((c) => c.includes("/"))) {
+    const [org, slug] = team.split("/") as [string, string];
+    if (await isTeamMember(octokit, org, slug, login)) return true;
+  }
+  return false;
+}

@@ -17,8 +17,8 @@ export function registerCommandHandler(deps: AppDeps): void {
     if (lines.length === 0) return;
     const repo = repoOf(context);
     const botLogin = await deps.botLogin();
-    const answer = (body: string) =>
-      replyOnce(context.octokit, repo, issue.number, comment.id, botLogin, body);
+    const answer = (body: string, revise = false) =>
+      replyOnce(context.octokit, repo, issue.number, comment.id, botLogin, body, { revise });
     const loaded = await configOf(context);
     if (!loaded.ok) {
       await answer(formatConfigProblems(loaded.problems));
@@ -41,6 +41,7 @@ export function registerCommandHandler(deps: AppDeps): void {
     };
     const replies: string[] = [];
     const reactions = new Set<"eyes" | "-1" | "+1" | "confused">();
+    let revise = false;
     for (const line of lines) {
       const command = findCommand(deps.commands, line.name);
       if (!command) {
@@ -51,12 +52,13 @@ export function registerCommandHandler(deps: AppDeps): void {
         const outcome = await command.run(ctx, line);
         if (outcome.reply) replies.push(outcome.reply);
         if (outcome.reaction) reactions.add(outcome.reaction);
+        if (outcome.revise) revise = true;
       } catch (error) {
         if (!(error instanceof UsageError)) throw error;
         replies.push(usageReply(command, error.message));
       }
     }
     for (const reaction of reactions) await react(context.octokit, repo, comment.id, reaction);
-    if (replies.length) await answer(replies.join("\n\n---\n\n"));
+    if (replies.length) await answer(replies.join("\n\n---\n\n"), revise);
   });
 }

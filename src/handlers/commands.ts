@@ -18,6 +18,8 @@ export interface CommandOutcome {
   /** Text for the one reply to the command comment; omitted when the effect shows elsewhere. */
   reply?: string;
   reaction?: Reaction;
+  /** The reply supersedes an earlier reply to the same comment (a redelivery finished interrupted work). */
+  revise?: boolean;
 }
 
 export interface CommandDefinition {

@@ -1,11 +1,13 @@
+import { TEMPLATE_PATH } from "../domain/batch-template.js";
 import { type BatchConfig, formatConfigProblems } from "../domain/config.js";
 import type { RepoRef } from "../domain/references.js";
 import { upsertCheckRun } from "../github/checks.js";
 import { CONFIG_PATH, loadRepoConfig } from "../github/config-reader.js";
 import type { GitHub } from "../github/graphql.js";
+import { loadBatchTemplate } from "../github/template-reader.js";
 
 export const CONFIG_CHECK = "batchbot config";
-export const WATCHED_FILES = [CONFIG_PATH, ".github/batch-template.md"];
+export const WATCHED_FILES = [CONFIG_PATH, TEMPLATE_PATH];
 
 export interface PushPayload {
   after: string;
@@ -40,8 +42,8 @@ async function probeFindings(
 }
 
 /**
- * Validates the configuration as pushed and reports it as a check run on that commit. A valid configuration whose
- * probes find something (a project board batchbot can't fully use) is reported as neutral, with the findings.
+ * Validates the configuration and the batch template as pushed and reports both as one check run on that commit.
+ * A valid configuration whose probes find something (a project board batchbot can't fully use) is neutral.
  */
 export async function checkPushedConfig(
   octokit: GitHub,
@@ -49,22 +51,29 @@ export async function checkPushedConfig(
   sha: string,
   probes: readonly ConfigProbe[] = [],
 ): Promise<boolean> {
-  const result = await loadRepoConfig(octokit, repo, sha);
-  const findings = result.ok ? await probeFindings(octokit, repo, result.config, probes) : [];
+  const config = await loadRepoConfig(octokit, repo, sha);
+  const files = [
+    { path: CONFIG_PATH, result: config },
+    { path: TEMPLATE_PATH, result: await loadBatchTemplate(octokit, repo, sha) },
+  ];
+  const failed = files.flatMap((f) => (f.result.ok ? [] : [{ path: f.path, problems: f.result.problems }]));
+  const count = failed.reduce((n, f) => n + f.problems.length, 0);
+  const findings =
+    config.ok && !failed.length ? await probeFindings(octokit, repo, config.config, probes) : [];
   await upsertCheckRun(octokit, repo, {
     name: CONFIG_CHECK,
     headSha: sha,
     status: "completed",
-    conclusion: result.ok ? (findings.length ? "neutral" : "success") : "failure",
-    title: result.ok
-      ? `Configuration is valid${findings.length ? `; ${findings.length} warning(s)` : ""}`
-      : `${result.problems.length} problem(s) in ${CONFIG_PATH}`,
-    summary: result.ok
-      ? [
+    conclusion: failed.length ? "failure" : findings.length ? "neutral" : "success",
+    title: failed.length
+      ? `${count} problem(s) in ${failed.map((f) => f.path).join(" and ")}`
+      : `Configuration is valid${findings.length ? `; ${findings.length} warning(s)` : ""}`,
+    summary: failed.length
+      ? failed.map((f) => formatConfigProblems(f.problems, f.path)).join("\n\n")
+      : [
           `\`${CONFIG_PATH}\` is valid; batchbot uses it once it is on the default branch.`,
           ...(findings.length ? ["", ...findings.map((f) => `- ${f}`)] : []),
-        ].join("\n")
-      : formatConfigProblems(result.problems),
+        ].join("\n"),
   });
-  return result.ok;
+  return failed.length === 0;
 }

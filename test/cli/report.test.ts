@@ -4,7 +4,13 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runReport } from "../../src/cli/report.js";
 
-const args = ["examples/report.json", "--config", "examples/batch.yml", "--now", "2026-11-25T12:00:00Z"];
+const args = [
+  "examples/report.json",
+  "--config",
+  "examples/report-batch.yml",
+  "--now",
+  "2026-11-25T12:00:00Z",
+];
 
 describe("batchbot report", () => {
   it("prints the dashboard's figures for a gh issue list export, batch issues included", async () => {
@@ -85,5 +91,20 @@ describe("batchbot report", () => {
     const file = join(dir, "issues.json");
     writeFileSync(file, JSON.stringify([{ number: 1 }]));
     await expect(runReport([file])).rejects.toThrow(/is not a `gh issue list --json` export: at \[0.title\]/);
+  });
+});
+
+describe("batchbot report through the command line entry", () => {
+  it("runs report and plan from the same entry", async () => {
+    const { run } = await import("../../src/cli.js");
+    const out: string[] = [];
+    const err: string[] = [];
+    const io = { out: (t: string) => out.push(t), err: (t: string) => err.push(t), cwd: process.cwd() };
+    expect(await run(["report", "examples/report.json", "--config", "examples/report-batch.yml"], io)).toBe(
+      0,
+    );
+    expect(out.join("")).toContain("# Batch dashboard");
+    expect(await run(["report", "--format", "xml"], io)).toBe(2);
+    expect(err.join("")).toContain("--format is markdown or json");
   });
 });

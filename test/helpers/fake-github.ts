@@ -106,11 +106,17 @@ export interface LoggedRequest {
 }
 
 export interface FailureRule {
-  match: (req: { method: string; path: string; operation?: string }) => boolean;
+  match: (req: { method: string; path: string; operation?: string; field?: string }) => boolean;
   status: number;
   times: number;
   headers?: Record<string, string>;
   message?: string;
+  /**
+   * Fail one field of a GraphQL mutation instead of the whole request, as GitHub does when one of several aliased
+   * mutations is refused (the others still run): the field answers null with an error of type `errorType`.
+   */
+  field?: string;
+  errorType?: string;
 }
 
 const BASE = "https://api.github.com";
@@ -154,6 +160,10 @@ export function notFound(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { type: "NOT_FOUND" } });
 }
 
+function unprocessable(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { type: "UNPROCESSABLE" } });
+}
+
 export class FakeGitHub {
   repos = new Map<string, FakeRepo>();
   teams = new Map<string, Set<string>>();
@@ -175,6 +185,7 @@ export class FakeGitHub {
     { kind: string; repo: FakeRepo; issue?: FakeIssue; comment?: FakeComment }
   >();
   private scope: nock.Scope | null = null;
+  private currentOperation: { path: string; operation?: string } = { path: "/graphql" };
 
   constructor(readonly baseUrl = BASE) {
     this.installRestRoutes();
@@ -426,8 +437,10 @@ export class FakeGitHub {
     return [501, { message: `fake GitHub has no route for ${method} ${path}` }];
   }
 
-  private takeFailure(req: { method: string; path: string; operation?: string }) {
-    const rule = this.failures.find((f) => f.times > 0 && f.match(req));
+  private takeFailure(req: { method: string; path: string; operation?: string; field?: string }) {
+    const rule = this.failures.find(
+      (f) => f.times > 0 && (f.field ?? null) === (req.field ?? null) && f.match(req),
+    );
     if (rule) rule.times--;
     return rule;
   }
@@ -451,6 +464,7 @@ export class FakeGitHub {
       body,
     });
     if (failure) return [failure.status, { message: failure.message ?? "fake failure" }, failure.headers];
+    this.currentOperation = { path, operation };
     const errors = validate(githubSchema(), document);
     if (errors.length) {
       this.unhandled.push(`invalid GraphQL ${operation}: ${errors.map((e) => e.message).join("; ")}`);
@@ -496,6 +510,16 @@ export class FakeGitHub {
       labels: (args: { first?: number; after?: string }) =>
         connection(
           [...repo.labels.values()].map((l) => ({ __typename: "Label", ...l })),
+          args,
+        ),
+      assignableUsers: (args: { first?: number; after?: string; query?: string | null }) =>
+        connection(
+          [...repo.collaborators]
+            .filter(
+              ([login, permission]) =>
+                permission !== "none" && login.includes((args.query ?? "").toLowerCase()),
+            )
+            .map(([login]) => ({ __typename: "User", id: `U_${login}`, login })),
           args,
         ),
       issues: (args: { first?: number; after?: string; labels?: string[]; states?: string[] }) => {
@@ -784,7 +808,7 @@ export class FakeGitHub {
     const touch = (issue: FakeIssue) => {
       issue.updatedAt = now();
     };
-    return {
+    const fields: Record<string, unknown> = {
       addLabelsToLabelable: ({ input }: { input: { labelableId: string; labelIds: string[] } }) => {
         const { repo, issue } = this.subject(input.labelableId);
         for (const name of this.labelNames(repo, input.labelIds))
@@ -864,15 +888,23 @@ export class FakeGitHub {
       createIssue: ({
         input,
       }: {
-        input: { repositoryId: string; title: string; body?: string; labelIds?: string[] };
+        input: {
+          repositoryId: string;
+          title: string;
+          body?: string;
+          labelIds?: string[];
+          assigneeIds?: string[];
+        };
       }) => {
         const repo = [...this.repos.values()].find((r) => r.id === input.repositoryId);
         if (!repo)
           throw notFound(`Could not resolve to a node with the global id of '${input.repositoryId}'`);
         const issue = this.addIssue(`${repo.owner}/${repo.name}`, {
+          number: repo.nextNumber,
           title: input.title,
           body: input.body ?? "",
           labels: this.labelNames(repo, input.labelIds ?? []),
+          assignees: this.assignable(repo, input.assigneeIds ?? []),
           author: "batchbot[bot]",
         });
         return { clientMutationId: null, issue: this.issueView(repo, issue) };
@@ -903,8 +935,62 @@ export class FakeGitHub {
         issue.pinned = true;
         return { clientMutationId: null, issue: this.issueView(repo, issue) };
       },
+      addAssigneesToAssignable: ({ input }: { input: { assignableId: string; assigneeIds: string[] } }) => {
+        const { repo, issue } = this.subject(input.assignableId);
+        // GitHub silently skips users who can't be assigned in the repository.
+        for (const login of this.assignable(repo, input.assigneeIds))
+          if (!issue.assignees.some((a) => a.toLowerCase() === login.toLowerCase()))
+            issue.assignees.push(login);
+        touch(issue);
+        return { clientMutationId: null, assignable: this.issueView(repo, issue) };
+      },
+      addSubIssue: ({
+        input,
+      }: {
+        input: { issueId: string; subIssueId?: string; replaceParent?: boolean | null };
+      }) => {
+        const parent = this.subject(input.issueId);
+        const child = this.subject(input.subIssueId ?? "");
+        if (child.issue.parent === parent.issue.databaseId)
+          throw unprocessable("Issue may not contain duplicate sub-issues");
+        if (child.issue.parent !== null && !input.replaceParent)
+          throw unprocessable("Sub issue may only have one parent");
+        if (parent.issue.subIssues.length >= 100)
+          throw unprocessable("Parent cannot have more than 100 sub-issues");
+        if (child.issue.parent !== null) {
+          const old = this.issueByDatabaseId(child.issue.parent);
+          if (old) old.issue.subIssues = old.issue.subIssues.filter((id) => id !== child.issue.databaseId);
+        }
+        parent.issue.subIssues.push(child.issue.databaseId);
+        child.issue.parent = parent.issue.databaseId;
+        return {
+          clientMutationId: null,
+          issue: this.issueView(parent.repo, parent.issue),
+          subIssue: this.issueView(child.repo, child.issue),
+        };
+      },
       ...this.extraMutation,
     };
+    return Object.fromEntries(
+      Object.entries(fields).map(([field, resolve]) => [
+        field,
+        (args: unknown) => {
+          const failure = this.takeFailure({ method: "POST", ...this.currentOperation, field });
+          if (failure)
+            throw new GraphQLError(failure.message ?? "fake failure", {
+              extensions: { type: failure.errorType ?? "UNPROCESSABLE" },
+            });
+          return (resolve as (a: unknown) => unknown)(args);
+        },
+      ]),
+    );
+  }
+
+  /** Logins behind user node ids (`U_login`) that can be assigned in `repo`: its collaborators. */
+  private assignable(repo: FakeRepo, userIds: string[]): string[] {
+    return userIds
+      .map((id) => id.replace(/^U_/, ""))
+      .filter((login) => (repo.collaborators.get(login.toLowerCase()) ?? "none") !== "none");
   }
 
   // ---- REST ----------------------------------------------------------------------------------------------

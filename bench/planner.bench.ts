@@ -1,0 +1,108 @@
+import { performance } from "node:perf_hooks";
+import { draftBatches } from "../src/domain/batch-message.js";
+import { DEFAULT_TEMPLATE } from "../src/domain/batch-template.js";
+import { defaultConfig } from "../src/domain/config.js";
+import { type PlanAgent, planBatches, planOptions } from "../src/domain/planner.js";
+import { buildRegistry, type Registry, statusLookup } from "../src/domain/registry.js";
+import type { BenchRow } from "./row.js";
+import { syntheticAgents, syntheticIssues } from "./synthetic-specs.js";
+
+const DOMAINS = ["database", "algorithm", "integration", "ui", "search", "billing", "auth", "infra"];
+const REPO = { owner: "bench", repo: "specs" };
+const TARGET_MS = 250;
+
+interface Input {
+  registry: Registry;
+  agents: PlanAgent[];
+}
+
+/** A registry that has been worked on: 60% of the SPECs done, 3 dependencies per SPEC on any earlier one. */
+function registryIssues(specs: number) {
+  return syntheticIssues({ specs, edges: specs * 3, reach: specs, domains: DOMAINS, closed: 0.6, seed: 42 });
+}
+
+function input(specs: number, agents: number): Input {
+  const config = defaultConfig();
+  const issues = registryIssues(specs);
+  return { registry: buildRegistry(REPO, issues, config), agents: syntheticAgents(agents, DOMAINS) };
+}
+
+function plan({ registry, agents }: Input) {
+  return planBatches({
+    registry,
+    status: statusLookup(registry, new Map()),
+    active: [],
+    agents,
+    options: planOptions(defaultConfig().batch),
+  });
+}
+
+/** Median and best wall time of `runs` calls, after `warmup` calls that let the optimising compiler settle. */
+function timing(runs: number, fn: () => unknown, warmup = 8): { median: number; best: number } {
+  for (let i = 0; i < warmup; i++) fn();
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const start = performance.now();
+    fn();
+    times.push(performance.now() - start);
+  }
+  times.sort((a, b) => a - b);
+  return { median: times[Math.floor(times.length / 2)]!, best: times[0]! };
+}
+
+function median(runs: number, fn: () => unknown, warmup?: number): number {
+  return timing(runs, fn, warmup).median;
+}
+
+const ms = (t: number) => `${t.toFixed(1)} ms`;
+
+export async function bench(): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
+  const big = input(10_000, 200);
+  const result = plan(big);
+  const planned = result.batches.reduce((n, b) => n + b.specs.length, 0);
+  const t = timing(11, () => plan(big));
+  rows.push({
+    name: `plan 10,000 SPECs, 30,000 dependency edges, 200 agents (${result.batches.length} batches, ${planned} SPECs planned)`,
+    value: `${ms(t.median)} median of 11 (best ${ms(t.best)})`,
+    target: `< ${TARGET_MS} ms`,
+    ok: t.median < TARGET_MS,
+  });
+  const config = defaultConfig();
+  const issues = registryIssues(10_000);
+  rows.push({
+    name: "build the registry of 10,000 SPECs (parse bodies, dependency graph)",
+    value: ms(median(5, () => buildRegistry(REPO, issues, config), 2)),
+  });
+  const context = {
+    registry: big.registry,
+    batches: [],
+    template: DEFAULT_TEMPLATE,
+    sourceCommentId: 1,
+    createdAt: "",
+  };
+  rows.push({
+    name: `render the ${result.batches.length} batch messages from the seed's template`,
+    value: ms(median(7, () => draftBatches(result, context))),
+  });
+
+  const sizes = [1_000, 2_000, 5_000, 10_000];
+  const times = sizes.map((n) => {
+    const data = n === 10_000 ? big : input(n, 200);
+    return median(11, () => plan(data));
+  });
+  sizes.forEach((n, i) => {
+    rows.push({
+      name: `plan ${n.toLocaleString("en-US")} SPECs (${(3 * n).toLocaleString("en-US")} edges, 200 agents)`,
+      value: `${ms(times[i]!)} (${((times[i]! * 1000) / n).toFixed(1)} µs per SPEC)`,
+    });
+  });
+  const growth = times[3]! / times[0]!;
+  rows.push({
+    name: "growth from 1,000 to 10,000 SPECs",
+    value: `×${growth.toFixed(1)}`,
+    target: "near-linear (×10; under ×15)",
+    ok: growth < 15,
+  });
+  return rows;
+}
