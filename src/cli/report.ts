@@ -1,56 +1,18 @@
 import { readFile } from "node:fs/promises";
 import { parse as parseYaml } from "yaml";
-import { z } from "zod";
 import { type BatchIssue, decodeBatchMeta } from "../domain/batch.js";
 import { type BatchConfig, formatConfigProblems, parseConfig } from "../domain/config.js";
 import { renderDashboard } from "../domain/dashboard.js";
+import { parseIssueList } from "../domain/gh-issue-list.js";
 import { computeMetrics } from "../domain/metrics.js";
 import type { RepoRef } from "../domain/references.js";
 import { buildRegistry } from "../domain/registry.js";
-import type { IssueRecord, StateReason } from "../domain/spec.js";
 
 export const REPORT_USAGE = `Usage: batchbot report [FILE] [--format markdown|json] [--repo OWNER/NAME] [--config FILE] [--now ISO-DATE]
 
 Prints the dashboard's metrics for an offline export of a repository's issues, SPECs and batch issues alike:
   gh issue list --state all --limit 10000 --json number,title,body,labels,state,assignees,createdAt,closedAt,stateReason > issues.json
 FILE defaults to standard input. --config reads label names and agents from a .github/batch.yml.`;
-
-/** One issue of `gh issue list --json number,title,body,labels,state,assignees,createdAt,closedAt,stateReason`. */
-const ghIssue = z.object({
-  number: z.number().int().positive(),
-  title: z.string(),
-  body: z.string().nullable().optional(),
-  labels: z.array(z.object({ name: z.string() })).default([]),
-  state: z.enum(["OPEN", "CLOSED", "open", "closed"]),
-  assignees: z.array(z.object({ login: z.string() })).default([]),
-  createdAt: z.string(),
-  closedAt: z.string().nullable().optional(),
-  stateReason: z.string().nullable().optional(),
-  id: z.string().optional(),
-  updatedAt: z.string().optional(),
-  url: z.string().optional(),
-});
-type GhIssue = z.output<typeof ghIssue>;
-
-const STATE_REASONS = ["COMPLETED", "NOT_PLANNED", "REOPENED", "DUPLICATE"];
-
-function toRecord(issue: GhIssue): IssueRecord {
-  const reason = (issue.stateReason ?? "").toUpperCase();
-  return {
-    id: issue.id ?? `#${issue.number}`,
-    databaseId: null,
-    number: issue.number,
-    title: issue.title,
-    body: issue.body ?? "",
-    state: issue.state.toUpperCase() as IssueRecord["state"],
-    stateReason: STATE_REASONS.includes(reason) ? (reason as StateReason) : null,
-    labels: issue.labels.map((l) => l.name),
-    assignees: issue.assignees.map((a) => a.login),
-    createdAt: issue.createdAt,
-    updatedAt: issue.updatedAt ?? issue.createdAt,
-    closedAt: issue.closedAt || null,
-  };
-}
 
 interface ReportOptions {
   file: string | null;
@@ -108,10 +70,12 @@ async function loadConfig(path: string | null): Promise<BatchConfig> {
   return result.config;
 }
 
-function repoOf(option: string | null, issues: readonly GhIssue[]): RepoRef {
-  const fromUrl = issues
-    .map((i) => /github\.[^/]+\/([^/]+)\/([^/]+)\/issues\//.exec(i.url ?? ""))
-    .find(Boolean);
+/** `--repo`, else the repository of the export's issue URLs (`gh issue list --json ...,url`). */
+function repoOf(option: string | null, exported: unknown): RepoRef {
+  const urls = Array.isArray(exported)
+    ? exported.map((i) => String((i as { url?: unknown })?.url ?? ""))
+    : [];
+  const fromUrl = urls.map((url) => /github\.[^/]+\/([^/]+)\/([^/]+)\/issues\//.exec(url)).find(Boolean);
   const [owner, repo] = option ? option.split("/") : fromUrl ? [fromUrl[1], fromUrl[2]] : ["local", "export"];
   if (!owner || !repo) throw new Error(`--repo is OWNER/NAME, not ${option}.\n\n${REPORT_USAGE}`);
   return { owner, repo };
@@ -132,29 +96,27 @@ export async function runReport(args: string[]): Promise<string> {
   } catch (error) {
     throw new Error(`${options.file ?? "standard input"} is not JSON: ${(error as Error).message}`);
   }
-  const result = z.array(ghIssue).safeParse(parsed);
-  if (!result.success) {
-    const issue = result.error.issues[0]!;
+  const result = parseIssueList(parsed);
+  if (!result.ok)
     throw new Error(
-      `${options.file ?? "standard input"} is not a \`gh issue list --json\` export: at [${issue.path.join(".")}] ${issue.message}.\n\n${REPORT_USAGE}`,
+      `${options.file ?? "standard input"} is not a \`gh issue list --json\` export: at ${result.problems[0]}.\n\n${REPORT_USAGE}`,
     );
-  }
-  const issues = result.data;
-  const repo = repoOf(options.repo, issues);
+  const { issues } = result;
+  const repo = repoOf(options.repo, parsed);
   const batches: BatchIssue[] = [];
   for (const issue of issues) {
     const meta = decodeBatchMeta(issue.body);
     if (meta)
       batches.push({
         number: issue.number,
-        id: issue.id ?? `#${issue.number}`,
-        state: issue.state.toUpperCase() as BatchIssue["state"],
+        id: issue.id,
+        state: issue.state,
         title: issue.title,
-        body: issue.body ?? "",
+        body: issue.body,
         meta,
       });
   }
-  const specs = [...buildRegistry(repo, issues.map(toRecord), config).specs.values()];
+  const specs = [...buildRegistry(repo, issues, config).specs.values()];
   const metrics = computeMetrics({ specs, batches, config, now: options.now });
   if (options.format === "json")
     return JSON.stringify(

@@ -1,8 +1,15 @@
 import { z } from "zod";
 import type { IssueRecord, IssueState, StateReason } from "./spec.js";
 
-/** One issue as `gh issue list --json number,title,body,labels,state,assignees` prints it (stateReason optional). */
+/**
+ * One issue as `gh issue list --json number,title,body,labels,state,assignees` prints it; stateReason, id, createdAt,
+ * updatedAt and closedAt are read when the export has them (the metrics report needs the dates).
+ */
 const ghIssue = z.object({
+  id: z.string().optional(),
+  createdAt: z.string().optional(),
+  updatedAt: z.string().optional(),
+  closedAt: z.string().nullish(),
   number: z.number().int().positive(),
   title: z.string(),
   body: z.string().nullish(),
@@ -37,7 +44,7 @@ export function parseIssueList(json: unknown): IssueListResult {
     ok: true,
     issues: result.data.map(
       (issue): IssueRecord => ({
-        id: `#${issue.number}`,
+        id: issue.id ?? `#${issue.number}`,
         databaseId: null,
         number: issue.number,
         title: issue.title,
@@ -46,9 +53,9 @@ export function parseIssueList(json: unknown): IssueListResult {
         stateReason: REASONS[(issue.stateReason ?? "").toUpperCase().replace(/ /g, "_")] ?? null,
         labels: issue.labels.map((l) => (typeof l === "string" ? l : l.name)),
         assignees: issue.assignees.map((a) => (typeof a === "string" ? a : a.login)),
-        createdAt: "",
-        updatedAt: "",
-        closedAt: null,
+        createdAt: issue.createdAt ?? "",
+        updatedAt: issue.updatedAt ?? issue.createdAt ?? "",
+        closedAt: issue.closedAt || null,
       }),
     ),
   };

@@ -90,7 +90,7 @@ describe("batchbot report", () => {
     const dir = mkdtempSync(join(tmpdir(), "report-"));
     const file = join(dir, "issues.json");
     writeFileSync(file, JSON.stringify([{ number: 1 }]));
-    await expect(runReport([file])).rejects.toThrow(/is not a `gh issue list --json` export: at \[0.title\]/);
+    await expect(runReport([file])).rejects.toThrow(/is not a `gh issue list --json` export: at 0.title: /);
   });
 });
 
