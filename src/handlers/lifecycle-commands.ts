@@ -17,6 +17,7 @@ import { removeSubIssueMutation, unassignMutation } from "../github/lifecycle-wr
 import type { Mutation } from "../github/mutations.js";
 import { atLeast, permissionOf } from "../github/permissions.js";
 import { sameLogin } from "../github/sticky-reader.js";
+import { planningLockKey } from "../infra/lock.js";
 import {
   type BatchContext,
   followProgress,
@@ -114,11 +115,6 @@ function closedReply(ctx: CommandContext, result: RefreshResult, name: string): 
 }
 
 const now = () => new Date().toISOString();
-
-/** The key `/batch assign` plans under; the planning lock is always taken before the batch-body lock. */
-export function planningLockKey(repo: { owner: string; repo: string }): string {
-  return `${repo.owner}/${repo.repo}`;
-}
 
 function specNumber(token: string | undefined): number | null {
   const match = /^#?([1-9][0-9]{0,9})$/.exec(token ?? "");

@@ -8,6 +8,7 @@ import { type BatchTarget, followProgress, type RefreshResult, refreshBatches } 
 import { type AppDeps, configOf, repoOf } from "./deps.js";
 import type { IssuesPayload } from "./issue-events.js";
 import { type AfterCompletion, lifecycleCommands } from "./lifecycle-commands.js";
+import { nextCommand, openNextBatch } from "./next-batch.js";
 import type { Runtime } from "./runtime.js";
 
 /** Comment authors GitHub says belong to the repository (owner, organisation member, collaborator). */
@@ -17,16 +18,31 @@ const MAINTAINERS = new Set(["OWNER", "MEMBER", "COLLABORATOR"]);
 const LABEL_NAME_TTL_MS = 5 * 60_000;
 
 /**
- * The agent lifecycle: `/batch blocked|unblocked|found-existing|discovery|done|release`, batch progress as SPECs
- * close, reopen and get validated (ticks, report, completion), and the messages exchanged for each open batch.
+ * The agent lifecycle: `/batch blocked|unblocked|found-existing|discovery|done|release|next`, batch progress as
+ * SPECs close, reopen and get validated (ticks, report, completion, `auto-next`), and the messages exchanged for each
+ * open batch.
  */
 export function registerAgentLifecycle(deps: AppDeps): void {
+  // `batch.auto-next`: a completed batch opens the agent's next one (after the batch lock is released).
   const afterCompletion: AfterCompletion = async (rt, result) => {
-    for (const batch of result.completed)
-      rt.log.info({ batch: batch.number, agent: batch.update.meta.agent }, "batch completed and closed");
+    for (const batch of result.completed) {
+      const { agent } = batch.update.meta;
+      rt.log.info({ batch: batch.number, agent }, "batch completed and closed");
+      if (!rt.config.batch["auto-next"]) continue;
+      const next = await openNextBatch(deps, rt, {
+        agent,
+        sourceCommentId: -batch.number,
+        issueNumber: batch.number,
+      });
+      rt.log.info(
+        { agent, opened: next.opened, why: next.why, reads: next.reads, writes: next.writes },
+        "auto-next",
+      );
+    }
   };
   const commands = lifecycleCommands(deps, afterCompletion);
-  deps.commands.push(...commands);
+  deps.commands.push(...commands, nextCommand(deps));
+  // Commands that count their own comment (`/batch next` works anywhere and is counted like any comment).
   const lifecycleNames = new Set(commands.flatMap((c) => [c.help.name, ...(c.aliases ?? [])]));
 
   const runtime = async (context: Context): Promise<Runtime | null> => {
