@@ -87,7 +87,8 @@ export async function openNextBatch(deps: AppDeps, rt: Runtime, request: NextReq
     } else if (assignment.failures.length) result.why = assignment.reply;
     return result;
   });
-  if (outcome.opened.length) await deps.refreshProgress?.(rt);
+  if (outcome.opened.length && (rt.config.project || rt.config.dashboard.enabled))
+    await deps.refreshProgress?.(rt);
   return outcome;
 }
 
