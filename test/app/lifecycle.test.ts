@@ -165,6 +165,41 @@ describe("/batch blocked and /batch unblocked", () => {
   });
 });
 
+describe("who may give a lifecycle command", () => {
+  const COMMANDS = [
+    "/batch blocked waiting for keys",
+    "/batch unblocked",
+    "/batch found-existing #1 lib/x",
+    "/batch discovery the index helps",
+    "/batch done",
+    "/batch release #1",
+    "/batch next",
+  ];
+
+  it.each(COMMANDS)("`%s` by a stranger: -1, and nothing changes", async (body) => {
+    setup();
+    const before = JSON.stringify([...h.fake.repo(R).issues.values()]);
+    const id = await command("reader", body, "CONTRIBUTOR");
+    expect(reactions(id)).toEqual(["-1"]);
+    const after = [...h.fake.repo(R).issues.values()].map((i) =>
+      i.number === 50 ? { ...i, comments: i.comments.filter((c) => c.databaseId !== id) } : i,
+    );
+    expect(JSON.stringify(after)).toBe(before);
+  });
+
+  it.each(COMMANDS)("`%s` by a maintainer: accepted", async (body) => {
+    setup();
+    const id = await command("maint", body, "COLLABORATOR");
+    expect(reactions(id)).toEqual(["eyes"]);
+  });
+
+  it.each(COMMANDS)("`%s` by the agent: accepted", async (body) => {
+    setup();
+    const id = await command(AGENT, body);
+    expect(reactions(id)).toEqual(["eyes"]);
+  });
+});
+
 describe("/batch found-existing", () => {
   it("labels the SPEC, records where, counts reuse; a SPEC outside the batch is refused", async () => {
     setup();

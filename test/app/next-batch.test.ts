@@ -204,3 +204,29 @@ describe("SUCCESS PATTERN", () => {
     expect(quoted).toEqual([7, 6, 5, 4, 2]);
   });
 });
+
+describe("a batch opened by /batch assign", () => {
+  it("follows its SPECs through the links /batch assign made, and closes when they are done", async () => {
+    setup();
+    await completeBatch();
+    await command("maint", "/batch assign @alice --size 2", 3, "COLLABORATOR");
+    const batch = batches()[1]!;
+    const meta = decodeBatchMeta(batch.body)!;
+    expect(meta.specs).toHaveLength(2);
+    for (const n of meta.specs) expect(h.fake.issue(R, n).parent).toBe(batch.databaseId);
+    h.fake.reset();
+    const [first, second] = meta.specs as [number, number];
+    await command("val1", "/batch approve b1", first, "COLLABORATOR");
+    await command("val2", "/batch approve b2", first, "COLLABORATOR");
+    await h.receive(
+      "issues",
+      h.issueEvent(R, first, "labeled", { sender: "batchbot[bot]", label: { name: "validated" } }),
+    );
+    Object.assign(h.fake.issue(R, first), { state: "CLOSED", stateReason: "COMPLETED" });
+    await h.receive("issues", h.issueEvent(R, first, "closed"));
+    expect(taskLines(h.fake.issue(R, batch.number).body).map((t) => t.checked)).toEqual([true, false]);
+    expect(reportSection(h.fake.issue(R, batch.number).body)).toContain(`| #${second} | ⬜ open |`);
+    // Two approvals on the SPEC count as messages of the batch.
+    expect(decodeBatchMeta(h.fake.issue(R, batch.number).body)!.messages?.counted).toHaveLength(2);
+  });
+});
