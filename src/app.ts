@@ -6,6 +6,7 @@ import { helpCommand } from "./handlers/commands.js";
 import { registerConfigCheck } from "./handlers/config-events.js";
 import { registerDependencyHandlers } from "./handlers/dependency-events.js";
 import type { AppDeps } from "./handlers/deps.js";
+import { registerAgentLifecycle } from "./handlers/lifecycle-events.js";
 import { registerProgress } from "./handlers/progress-events.js";
 import { registerQualityGate } from "./handlers/quality-gate-events.js";
 import { LocalLock, type Lock } from "./infra/lock.js";
@@ -37,6 +38,7 @@ export function batchbot(options: BatchbotOptions = {}): ApplicationFunction {
     registerDependencyHandlers(deps);
     registerConfigCheck(deps);
     registerQualityGate(deps);
+    registerAgentLifecycle(deps);
     registerProgress(deps);
     registerBatchAssign(deps);
     registerCommandHandler(deps);
