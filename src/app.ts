@@ -33,6 +33,8 @@ export function batchbot(options: BatchbotOptions = {}): ApplicationFunction {
       commands: [],
       lock: options.lock ?? new LocalLock(),
       closeGuards: [],
+      afterIssueEvent: [],
+      specsChanged: [],
     };
     deps.commands.push(helpCommand(() => deps.commands));
     registerDependencyHandlers(deps);

@@ -14,9 +14,6 @@ import type { Runtime } from "./runtime.js";
 /** Comment authors GitHub says belong to the repository (owner, organisation member, collaborator). */
 const MAINTAINERS = new Set(["OWNER", "MEMBER", "COLLABORATOR"]);
 
-/** How long label names are remembered to filter batchbot's own label events without reading the configuration. */
-const LABEL_NAME_TTL_MS = 5 * 60_000;
-
 /**
  * The agent lifecycle: `/batch blocked|unblocked|found-existing|discovery|done|release|next`, batch progress as
  * SPECs close, reopen and get validated (ticks, report, completion, `auto-next`), and the messages exchanged for each
@@ -57,7 +54,12 @@ export function registerAgentLifecycle(deps: AppDeps): void {
       log: context.log,
     };
   };
-  const refresh = async (rt: Runtime, target: BatchTarget, change: Parameters<typeof refreshBatches>[3]) => {
+  const refresh = async (
+    rt: Runtime,
+    target: BatchTarget,
+    change: Parameters<typeof refreshBatches>[3],
+    withProgress = true,
+  ) => {
     const result: RefreshResult = await refreshBatches(rt, deps.lock, target, change);
     if (result.writes || result.failures.length)
       rt.log[result.failures.length ? "warn" : "info"](
@@ -65,45 +67,34 @@ export function registerAgentLifecycle(deps: AppDeps): void {
         "batch progress",
       );
     await afterCompletion(rt, result);
-    await followProgress(deps, rt, result);
+    if (withProgress) await followProgress(deps, rt, result);
   };
 
-  const stateLabels = new Map<string, { names: string[]; at: number }>();
-  /**
-   * Whether a label event changes a SPEC's state in its batch's report (`validated`, `in-review`,
-   * `changes-requested`). batchbot's own label events (readiness labels, many at a time) are filtered with names
-   * remembered from an earlier event, so they cost no configuration read.
-   */
-  const isStateLabel = async (context: Context, name: string | undefined, self: boolean) => {
-    if (!name) return false;
-    const key = `${repoOf(context).owner}/${repoOf(context).repo}`.toLowerCase();
-    const known = stateLabels.get(key);
-    if (self && known && Date.now() - known.at < LABEL_NAME_TTL_MS)
-      return known.names.some((n) => sameName(n, name));
-    const loaded = await configOf(context);
-    if (!loaded.ok) return false;
-    const { labels } = loaded.config;
-    const names = [labels.validated, labels["in-review"], labels["changes-requested"]];
-    stateLabels.set(key, { names, at: Date.now() });
-    return names.some((n) => sameName(n, name));
-  };
+  /** Whether a label event changes a SPEC's state in its batch's report. */
+  const isStateLabel = (config: Runtime["config"], name: string | undefined) =>
+    !!name &&
+    [config.labels.validated, config.labels["in-review"], config.labels["changes-requested"]].some((n) =>
+      sameName(n, name),
+    );
 
-  // Not filtered with `fromSelf`: the quality gate (this app) labels SPECs validated and reopens unvalidated closes,
-  // and the batch must follow. Writes go to batch issues only, whose own events are skipped here.
-  deps.app.on(["issues.closed", "issues.reopened", "issues.labeled", "issues.unlabeled"], async (context) => {
+  // A person closed, reopened or relabelled a SPEC: the dependency handler has done its part (and the quality gate
+  // may have vetoed a close, in which case this never runs). batchbot's own changes arrive through specsChanged.
+  deps.afterIssueEvent.push(async (context, rt) => {
     const payload = context.payload as unknown as IssuesPayload;
     const { issue } = payload;
+    if (!["closed", "reopened", "labeled", "unlabeled"].includes(payload.action)) return;
     if (!issue.assignees?.length || decodeBatchMeta(issue.body)) return;
-    const sender = (context.payload as { sender?: { login?: string } }).sender?.login ?? "";
-    const self = sameLogin(sender, await deps.botLogin());
     if (
       (payload.action === "labeled" || payload.action === "unlabeled") &&
-      !(await isStateLabel(context, payload.label?.name, self))
+      !isStateLabel(rt.config, payload.label?.name)
     )
       return;
-    const rt = await runtime(context);
-    if (!rt || !isSpec({ labels: labelNames(issue.labels) }, rt.config)) return;
-    await refresh(rt, { kind: "spec", number: issue.number }, {});
+    if (!isSpec({ labels: labelNames(issue.labels) }, rt.config)) return;
+    // The board and dashboard follow in their own hook, after this one.
+    await refresh(rt, { kind: "spec", number: issue.number }, {}, false);
+  });
+  deps.specsChanged.push(async (rt, numbers) => {
+    for (const number of numbers) await refresh(rt, { kind: "spec", number }, {}, false);
   });
 
   // Messages: comments of the agent and of maintainers on an open batch issue and on its SPECs.
