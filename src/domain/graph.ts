@@ -61,7 +61,7 @@ export function buildGraph(
  */
 function stronglyConnected(nodes: readonly string[], next: (key: string) => readonly string[]): string[][] {
   const id = new Map<string, number>();
-  nodes.forEach((key, i) => id.set(key, i));
+  for (let i = 0; i < nodes.length; i++) id.set(nodes[i]!, i);
   const adjacency = nodes.map((key) => {
     const out: number[] = [];
     for (const to of next(key)) {
