@@ -6,6 +6,7 @@ import { helpCommand } from "./handlers/commands.js";
 import { registerConfigCheck } from "./handlers/config-events.js";
 import { registerDependencyHandlers } from "./handlers/dependency-events.js";
 import type { AppDeps } from "./handlers/deps.js";
+import { registerAgentLifecycle } from "./handlers/lifecycle-events.js";
 import { registerProgress } from "./handlers/progress-events.js";
 import { registerQualityGate } from "./handlers/quality-gate-events.js";
 import { LocalLock, type Lock } from "./infra/lock.js";
@@ -38,11 +39,14 @@ export function batchbot(options: BatchbotOptions = {}): ApplicationFunction {
       commands: [],
       lock: options.lock ?? new LocalLock(),
       closeGuards: [],
+      afterIssueEvent: [],
+      specsChanged: [],
     };
     deps.commands.push(helpCommand(() => deps.commands));
     registerDependencyHandlers(deps);
     registerConfigCheck(deps);
     registerQualityGate(deps);
+    registerAgentLifecycle(deps);
     registerProgress(deps);
     registerBatchAssign(deps);
     registerCommandHandler(deps);

@@ -1,5 +1,6 @@
 import { type BatchIssue, type BatchMeta, encodeBatchMeta } from "./batch.js";
 import { renderTemplate, type TemplateValues } from "./batch-template.js";
+import { type Discovery, renderSuccessPattern, successPattern } from "./knowledge.js";
 import { visibleLines } from "./markdown.js";
 import { escapeMentions, quietMention } from "./mention-escape.js";
 import type { Plan, PlannedBatch, PlannedSpec } from "./planner.js";
@@ -34,6 +35,8 @@ export interface DraftContext {
   template: string;
   sourceCommentId: number;
   createdAt: string;
+  /** The knowledge registry's discoveries (and its issue number), quoted in each batch's SUCCESS PATTERN. */
+  knowledge?: { entries: readonly Discovery[]; registry: number | null };
 }
 
 export function batchId(sourceCommentId: number, agent: string): string {
@@ -75,8 +78,18 @@ function draftBatch(
   const news = batch.specs.filter((s) => s.kind === "new");
   const fixTasks = fixes.map((s, i) => line(s, i + 1)).join("\n");
   const newTasks = news.map((s, i) => line(s, fixes.length + i + 1)).join("\n");
-  const found = discoveries(earlier, ctx);
   const domains = [...new Set(batch.specs.flatMap((s) => s.spec.domains))].sort();
+  const shared = ctx.knowledge
+    ? renderSuccessPattern(
+        successPattern(ctx.knowledge.entries, batch.agent, domains),
+        ctx.knowledge.registry,
+        {
+          quote: escapeMentions,
+          name: quietMention,
+        },
+      )
+    : "";
+  const found = [discoveries(earlier, ctx), shared].filter(Boolean).join("\n\n");
   const values: TemplateValues = {
     agent: `@${batch.agent}`,
     sequence: String(sequence),

@@ -17,8 +17,10 @@ export const PLACEHOLDERS = {
   new_tasks: "the new-implementation task lines alone",
   tasks: "every task line, fixes first",
   protocol: "the five steps of the autonomous execution protocol, numbered",
-  success_pattern: "the `## 💡 SUCCESS PATTERN` heading and the agent's discoveries; empty on a first batch",
-  discoveries: "the agent's discoveries from earlier batches alone",
+  success_pattern:
+    "the `## 💡 SUCCESS PATTERN` heading and the agent's discoveries; empty when there are none",
+  discoveries:
+    "what the agent's earlier batches found, and the knowledge registry's latest discoveries of the agent and its domains (at most five)",
 } as const;
 
 export type PlaceholderName = keyof typeof PLACEHOLDERS;

@@ -35,6 +35,8 @@ export interface BatchBlocker {
   at: string;
   by: string;
   clearedAt?: string | null;
+  /** The `/batch blocked` comment, so a redelivery doesn't report the blocker twice. */
+  comment?: number;
 }
 
 export interface BatchMessages {

@@ -66,6 +66,8 @@ export function parseDependencies(
       else if (dependencySectionLevel && level <= dependencySectionLevel) dependencySectionLevel = 0;
       continue;
     }
+    // Every reference holds `#` or `/issues/` / `/pull/`: most lines are rejected without running the patterns.
+    if (!line.includes("#") && !line.includes("/issues/") && !line.includes("/pull/")) continue;
     const keyword = keywordLine.exec(line);
     if (keyword) {
       reference.lastIndex = 0;

@@ -54,45 +54,67 @@ export function buildGraph(
   return { dependencies: edges, dependents, components: componentOf, cycleThrough };
 }
 
-/** Tarjan's algorithm without recursion, so 10,000-node chains don't exhaust the stack. */
+/**
+ * The cyclic strongly connected components (two or more nodes, or one with a self-loop), by
+ * Tarjan's algorithm without recursion, so 10,000-node chains don't exhaust the stack. Nodes are numbered once and
+ * the bookkeeping lives in typed arrays: on 10,000 SPECs this is several times faster than maps keyed by strings.
+ */
 function stronglyConnected(nodes: readonly string[], next: (key: string) => readonly string[]): string[][] {
-  const index = new Map<string, number>();
-  const low = new Map<string, number>();
-  const onStack = new Set<string>();
-  const stack: string[] = [];
+  const id = new Map<string, number>();
+  for (let i = 0; i < nodes.length; i++) id.set(nodes[i]!, i);
+  const adjacency = nodes.map((key) => {
+    const out: number[] = [];
+    for (const to of next(key)) {
+      const j = id.get(to);
+      if (j !== undefined) out.push(j);
+    }
+    return out;
+  });
+  const n = nodes.length;
+  const index = new Int32Array(n).fill(-1);
+  const low = new Int32Array(n);
+  const onStack = new Uint8Array(n);
+  const stack: number[] = [];
   const result: string[][] = [];
+  const work: number[] = [];
+  const cursor = new Int32Array(n);
   let counter = 0;
-  for (const root of nodes) {
-    if (index.has(root)) continue;
-    const work: Array<{ key: string; children: readonly string[]; i: number }> = [];
-    const visit = (key: string) => {
-      index.set(key, counter);
-      low.set(key, counter);
-      counter++;
-      stack.push(key);
-      onStack.add(key);
-      work.push({ key, children: next(key), i: 0 });
+  for (let root = 0; root < n; root++) {
+    if (index[root] !== -1) continue;
+    const visit = (v: number) => {
+      index[v] = low[v] = counter++;
+      stack.push(v);
+      onStack[v] = 1;
+      cursor[v] = 0;
+      work.push(v);
     };
     visit(root);
     while (work.length) {
-      const frame = work[work.length - 1]!;
-      if (frame.i < frame.children.length) {
-        const child = frame.children[frame.i++]!;
-        if (!index.has(child)) visit(child);
-        else if (onStack.has(child)) low.set(frame.key, Math.min(low.get(frame.key)!, index.get(child)!));
+      const v = work[work.length - 1]!;
+      const children = adjacency[v]!;
+      if (cursor[v]! < children.length) {
+        const w = children[cursor[v]!++]!;
+        if (index[w] === -1) visit(w);
+        else if (onStack[w]) low[v] = Math.min(low[v]!, index[w]!);
         continue;
       }
       work.pop();
       const parent = work[work.length - 1];
-      if (parent) low.set(parent.key, Math.min(low.get(parent.key)!, low.get(frame.key)!));
-      if (low.get(frame.key) === index.get(frame.key)) {
+      if (parent !== undefined) low[parent] = Math.min(low[parent]!, low[v]!);
+      if (low[v] === index[v]) {
+        // A lone node is a component only with a self-loop; skipping the others saves an array per node.
+        if (stack[stack.length - 1] === v && !children.includes(v)) {
+          stack.pop();
+          onStack[v] = 0;
+          continue;
+        }
         const component: string[] = [];
-        let member: string;
+        let member: number;
         do {
           member = stack.pop()!;
-          onStack.delete(member);
-          component.push(member);
-        } while (member !== frame.key);
+          onStack[member] = 0;
+          component.push(nodes[member]!);
+        } while (member !== v);
         result.push(component.reverse());
       }
     }

@@ -1,10 +1,15 @@
+/** A line break other than \n, code (fence, indent, inline), a quote or an HTML comment anywhere in the text. */
+const NEEDS_RULES = /\r|`|~~~|<!--|^ {0,3}>|^ {4}|^\t/m;
+
 /**
  * The lines of a markdown text as a reader sees them, with everything that is not the author's own
  * prose blanked out: fenced code blocks, indented code, block quotes, HTML comments and inline code.
  * Line numbers are kept, so callers can still tell which heading a line belongs to.
  */
 export function visibleLines(markdown: string): string[] {
-  const lines = markdown.replace(/\r\n?/g, "\n").split("\n");
+  // Most bodies hold nothing any rule below would blank out.
+  if (!NEEDS_RULES.test(markdown)) return markdown.split("\n");
+  const lines = (markdown.includes("\r") ? markdown.replace(/\r\n?/g, "\n") : markdown).split("\n");
   const out: string[] = [];
   let fence: { char: string; length: number } | null = null;
   let inComment = false;

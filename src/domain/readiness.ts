@@ -37,15 +37,17 @@ export function dependencyStatus(issue: IssueStatusInput | null | undefined): De
   return { kind: "completed" };
 }
 
-export type StatusLookup = (ref: IssueRef) => DependencyStatus;
+/** The status of a dependency; `key` is its `refKey` when the caller has it already. */
+export type StatusLookup = (ref: IssueRef, key?: string) => DependencyStatus;
 
 export function assessReadiness(spec: Spec, status: StatusLookup, graph: DependencyGraph): Readiness {
   const waitingOn: IssueRef[] = [];
   const problems: DependencyProblem[] = [];
   const cycle = graph.cycleThrough(spec.key);
   if (cycle) problems.push({ kind: "cycle", path: cycle.map(parseRefKey) });
-  for (const dep of spec.dependencies) {
-    const s = status(dep);
+  for (let i = 0; i < spec.dependencies.length; i++) {
+    const dep = spec.dependencies[i]!;
+    const s = status(dep, spec.dependencyKeys[i]);
     if (s.kind === "completed") continue;
     waitingOn.push(dep);
     if (s.kind === "unreadable") problems.push({ kind: "unreadable", ref: dep });

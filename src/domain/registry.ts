@@ -36,7 +36,7 @@ function graphOf(specs: ReadonlyMap<string, Spec>): DependencyGraph {
   const edges = new Map<string, string[]>();
   const open = new Set<string>();
   for (const spec of specs.values()) {
-    edges.set(spec.key, spec.dependencies.map(refKey));
+    edges.set(spec.key, spec.dependencyKeys);
     if (spec.state === "OPEN") open.add(spec.key);
   }
   return buildGraph(edges, open);
@@ -72,8 +72,8 @@ export function statusLookup(
   registry: Registry,
   external: ReadonlyMap<string, DependencyStatus>,
 ): StatusLookup {
-  return (ref) => {
-    const key = refKey(ref);
+  return (ref, knownKey) => {
+    const key = knownKey ?? refKey(ref);
     const spec = registry.specs.get(key);
     if (spec) return dependencyStatus(spec);
     return external.get(key) ?? { kind: "unreadable" };

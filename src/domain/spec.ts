@@ -33,6 +33,8 @@ export interface Spec extends IssueRecord {
   priority: Priority;
   partial: boolean;
   dependencies: IssueRef[];
+  /** `refKey` of each dependency, in the same order (computed once: the graph and every readiness check use them). */
+  dependencyKeys: string[];
 }
 
 export function isSpec(issue: Pick<IssueRecord, "labels">, config: BatchConfig): boolean {
@@ -67,6 +69,7 @@ export function toSpec(
     }
   }
   domains.sort();
+  const dependencies = parseDependencies(issue.body, repo, hosts);
   // Fields are listed rather than spread: spreading a 12-field record costs ~20 µs, 40× a literal (measured).
   return {
     id: issue.id,
@@ -87,6 +90,7 @@ export function toSpec(
     domain: domains[0] ?? null,
     priority,
     partial: hasLabel(issue.labels, partial),
-    dependencies: parseDependencies(issue.body, repo, hosts),
+    dependencies,
+    dependencyKeys: dependencies.map(refKey),
   };
 }

@@ -7,7 +7,13 @@ import type { CommandHelp } from "../domain/command-help.js";
 import { formatConfigProblems } from "../domain/config.js";
 import { escapeMentions, quietMention } from "../domain/mention-escape.js";
 import { decodeMetadata, encodeMetadata } from "../domain/metadata.js";
-import { type PlanAgent, type PlanOptions, planBatches, planOptions } from "../domain/planner.js";
+import {
+  type Leftover,
+  type PlanAgent,
+  type PlanOptions,
+  planBatches,
+  planOptions,
+} from "../domain/planner.js";
 import { refKey } from "../domain/references.js";
 import { buildRegistry, externalReferences, statusLookup } from "../domain/registry.js";
 import { readBatches } from "../github/batch-reader.js";
@@ -28,9 +34,10 @@ import { lookupIssues, readRegistry } from "../github/registry-reader.js";
 import { findReplyComment } from "../github/replies.js";
 import { sameLogin } from "../github/sticky-reader.js";
 import { loadBatchTemplate } from "../github/template-reader.js";
-import type { Fence } from "../infra/lock.js";
+import { type Fence, planningLockKey } from "../infra/lock.js";
 import { type CommandDefinition, UsageError } from "./commands.js";
 import type { AppDeps } from "./deps.js";
+import { readKnowledge } from "./knowledge-registry.js";
 import type { RequestCount, Runtime } from "./runtime.js";
 
 const WHO = "write, maintain or admin on the repository, and `commanders`";
@@ -89,9 +96,7 @@ function assignCommand(deps: AppDeps, help: CommandHelp, preview: boolean): Comm
       };
       const result = args.dryRun
         ? await runAssignment(ctx, request, null)
-        : await deps.lock.run(`${ctx.repo.owner}/${ctx.repo.repo}`, (fence) =>
-            runAssignment(ctx, request, fence),
-          );
+        : await deps.lock.run(planningLockKey(ctx.repo), (fence) => runAssignment(ctx, request, fence));
       ctx.log.info(
         { reads: result.reads, writes: result.writes, opened: result.opened, failures: result.failures },
         `/batch ${line.name}`,
@@ -118,6 +123,8 @@ export interface AssignmentResult extends RequestCount {
   reply: string;
   /** Numbers of the batch issues opened by this run. */
   opened: number[];
+  /** The open SPECs no batch took, with why (for `/batch next` to say why there is nothing). */
+  leftovers: readonly Leftover[];
   failures: string[];
 }
 
@@ -138,7 +145,14 @@ export async function runAssignment(
   request: AssignmentRequest,
   fence: Fence | null,
 ): Promise<AssignmentResult> {
-  const result: AssignmentResult = { reply: "", reads: 0, writes: 0, opened: [], failures: [] };
+  const result: AssignmentResult = {
+    reply: "",
+    reads: 0,
+    writes: 0,
+    opened: [],
+    leftovers: [],
+    failures: [],
+  };
   const batchLabel = rt.config.labels.batch;
   const snapshot = await readRegistry(rt.octokit, rt.repo, rt.config.labels.spec, [batchLabel]);
   result.reads += snapshot.requests;
@@ -146,6 +160,8 @@ export async function runAssignment(
   const read = await readBatches(rt.octokit, rt.repo, batchLabel);
   result.reads += read.requests;
   const batches = read.batches;
+  const knowledge = await readKnowledge(rt);
+  result.reads++;
   const openSpecs = [...registry.specs.values()].filter((s) => s.state === "OPEN");
   const refs = externalReferences(registry, openSpecs);
   const external = refs.length ? await lookupIssues(rt.octokit, refs) : { issues: new Map(), requests: 0 };
@@ -184,12 +200,14 @@ export async function runAssignment(
   const leftovers = plan.leftovers.filter(
     (l) => !(l.reason === "in-batch" && l.batch && own.has(l.batch.number)),
   );
+  result.leftovers = leftovers;
   const drafts = draftBatches(plan, {
     registry,
     batches,
     template: request.template,
     sourceCommentId: request.sourceCommentId,
     createdAt: new Date().toISOString(),
+    knowledge,
   });
   const idle = agents
     .filter((a) => a.capacity !== 0 && !plan.batches.some((b) => sameLogin(b.agent, a.login)))

@@ -53,7 +53,7 @@ export function registerDependencyHandlers(deps: AppDeps): void {
         log,
       };
       if (!isReadinessRelevant(payload, [config.labels.spec, config.labels.blocked, config.labels.ready])) {
-        await deps.afterIssueEvent?.(context, rt, null);
+        for (const hook of deps.afterIssueEvent) await hook(context, rt, null);
         return;
       }
       if (context.name === "issues" && payload.action === "closed")
@@ -61,7 +61,7 @@ export function registerDependencyHandlers(deps: AppDeps): void {
           if (!(await guard(context as Context<"issues.closed">, config))) return;
       const report = await syncAfterChange(rt, changeFromPayload(payload));
       logReport(log, `dependency sync after issues.${payload.action}`, report);
-      await deps.afterIssueEvent?.(context, rt, report.openDashboards);
+      for (const hook of deps.afterIssueEvent) await hook(context, rt, report.openDashboards);
     },
   );
 

@@ -153,8 +153,12 @@ export async function syncAfterChange(rt: Runtime, change: IssueChange): Promise
     stickyCandidates.push({ number, text: renderDependencyProblems(problemsAfter, rt.repo) });
   }
 
-  // An issue that stopped being a SPEC loses the readiness labels batchbot gave it.
-  if (!change.removed && !isSpec(change.current, rt.config)) {
+  // An issue that stopped being a SPEC loses the readiness labels batchbot gave it (a blocked batch issue keeps its own).
+  if (
+    !change.removed &&
+    !isSpec(change.current, rt.config) &&
+    !hasLabel(change.current.labels, rt.config.labels.batch)
+  ) {
     const stale = readinessLabelNames(rt.config).filter((n) => hasLabel(change.current.labels, n));
     if (stale.length)
       labelPlans.push({

@@ -30,11 +30,27 @@ export interface AppDeps {
    */
   refreshProgress?: (rt: Runtime) => Promise<void>;
   /**
-   * Runs after the dependency handler has finished with an `issues` event (the board and dashboard follow it).
-   * `openDashboards` comes from the registry read, when there was one, so the work is skipped without a read when
-   * there is neither a board nor a dashboard.
+   * Run in order after the dependency handler has finished with a person's `issues` event: batch progress, then
+   * the board and dashboard. `openDashboards` comes from the registry read, when there was one, so the board work
+   * is skipped without a read when there is neither a board nor a dashboard.
    */
-  afterIssueEvent?: (context: Context, rt: Runtime, openDashboards: number | null) => Promise<void>;
+  afterIssueEvent: Array<(context: Context, rt: Runtime, openDashboards: number | null) => Promise<void>>;
+  /**
+   * Run in order when batchbot itself changed SPECs (gate labels, a forced close): batch progress follows them,
+   * since batchbot ignores the events its own writes cause. `notifySpecsChanged` runs them, then the board.
+   */
+  specsChanged: Array<(rt: Runtime, numbers: readonly number[]) => Promise<void>>;
+}
+
+/** Tells the features that follow SPECs (batch progress, then the board and dashboard) what batchbot changed. */
+export async function notifySpecsChanged(
+  deps: AppDeps,
+  rt: Runtime,
+  numbers: readonly number[],
+): Promise<void> {
+  if (numbers.length === 0) return;
+  for (const hook of deps.specsChanged) await hook(rt, numbers);
+  await deps.refreshProgress?.(rt);
 }
 
 export function repoOf(context: Context): RepoRef {

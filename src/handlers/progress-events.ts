@@ -1,3 +1,4 @@
+import type { Context } from "probot";
 import type { BatchConfig } from "../domain/config.js";
 import { hasLabel } from "../domain/spec.js";
 import { Coalescer } from "../infra/coalesce.js";
@@ -90,7 +91,7 @@ export function registerProgress(deps: AppDeps): void {
       );
     });
   deps.refreshProgress = (rt) => refresh(rt, "batchbot's own writes");
-  deps.afterIssueEvent = async (context, rt, openDashboards) => {
+  const afterIssueEvent = async (context: Context, rt: Runtime, openDashboards: number | null) => {
     const payload = context.payload as unknown as IssuesPayload;
     if (!isProgressRelevant(payload, rt.config)) return;
     // Neither a board nor a dashboard to keep, and no batch issue that would open the dashboard: nothing to do,
@@ -99,11 +100,12 @@ export function registerProgress(deps: AppDeps): void {
     if (!rt.config.project && openDashboards === 0 && !hasLabel(labels, rt.config.labels.batch)) return;
     await refresh(rt, `issues.${payload.action}`);
   };
+  deps.afterIssueEvent.push(afterIssueEvent);
   deps.app.on(["issues.assigned", "issues.unassigned"], async (context) => {
     if (await fromSelf(deps, context)) return;
     const loaded = await configOf(context);
     if (!loaded.ok) return;
-    await deps.afterIssueEvent?.(
+    await afterIssueEvent(
       context,
       {
         octokit: context.octokit,

@@ -78,7 +78,10 @@ async function runForceClose(ctx: CommandContext, line: CommandLine): Promise<Co
   return { reaction: "eyes" };
 }
 
-export function qualityGateCommands(): CommandDefinition[] {
+/** Tells batch progress and the board which SPECs a command changed (batchbot ignores its own events). */
+export type SpecsChanged = (rt: CommandContext, numbers: readonly number[]) => Promise<void>;
+
+export function qualityGateCommands(specsChanged: SpecsChanged): CommandDefinition[] {
   return [
     {
       help: {
@@ -89,7 +92,11 @@ export function qualityGateCommands(): CommandDefinition[] {
         whoCanUse: "B1/B2 validators (`validation` in .github/batch.yml), not the SPEC's assignee",
         examples: ["/batch approve b1", "/batch approve b2"],
       },
-      run: runStageCommand,
+      run: async (ctx, line) => {
+        const outcome = await runStageCommand(ctx, line);
+        if (outcome.reaction === "eyes") await specsChanged(ctx, [ctx.issueNumber]);
+        return outcome;
+      },
     },
     {
       help: {
@@ -100,7 +107,11 @@ export function qualityGateCommands(): CommandDefinition[] {
         whoCanUse: "B1/B2 validators, not the SPEC's assignee",
         examples: ["/batch reject b1 the migration is missing"],
       },
-      run: runStageCommand,
+      run: async (ctx, line) => {
+        const outcome = await runStageCommand(ctx, line);
+        if (outcome.reaction === "eyes") await specsChanged(ctx, [ctx.issueNumber]);
+        return outcome;
+      },
     },
     {
       help: {
@@ -111,7 +122,11 @@ export function qualityGateCommands(): CommandDefinition[] {
         whoCanUse: "admin or maintain permission",
         examples: ["/batch close --force shipped in the 2.3 hotfix, validated offline"],
       },
-      run: runForceClose,
+      run: async (ctx, line) => {
+        const outcome = await runForceClose(ctx, line);
+        if (outcome.reaction === "eyes") await specsChanged(ctx, [ctx.issueNumber]);
+        return outcome;
+      },
     },
   ];
 }

@@ -6,7 +6,7 @@ import { hasLabel } from "../domain/spec.js";
 import { pullRequestsForCommit } from "../github/quality-gate-reader.js";
 import { sameLogin } from "../github/sticky-reader.js";
 import { EventCache } from "../github/validators.js";
-import { type AppDeps, configOf, eventLog, fromSelf, repoOf } from "./deps.js";
+import { type AppDeps, configOf, eventLog, fromSelf, notifySpecsChanged, repoOf } from "./deps.js";
 import { evaluatePullRequest, type GateReport, guardSpecClose } from "./quality-gate.js";
 import { qualityGateCommands } from "./quality-gate-commands.js";
 import type { Runtime } from "./runtime.js";
@@ -65,7 +65,11 @@ async function evaluate(
       },
       `quality gate after ${context.name}`,
     );
-    if (report.labelChanges.length) await deps.refreshProgress?.(rt);
+    await notifySpecsChanged(
+      deps,
+      rt,
+      report.labelChanges.map((c) => c.number),
+    );
   }
 }
 
@@ -80,7 +84,7 @@ function isE2eCheck(config: BatchConfig, name: string): boolean {
  */
 export function registerQualityGate(deps: AppDeps): void {
   const { app } = deps;
-  deps.commands.push(...qualityGateCommands());
+  deps.commands.push(...qualityGateCommands((rt, numbers) => notifySpecsChanged(deps, rt, numbers)));
 
   deps.closeGuards.push(async (context, config) => {
     const { issue, sender } = context.payload;

@@ -37,3 +37,8 @@ export class LocalLock implements Lock {
     }
   }
 }
+
+/** The key planning commands of one repository run under; always taken before any other lock. */
+export function planningLockKey(repo: { owner: string; repo: string }): string {
+  return `${repo.owner}/${repo.repo}`;
+}

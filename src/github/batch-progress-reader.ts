@@ -1,0 +1,243 @@
+import { type BatchMeta, decodeBatchMeta } from "../domain/batch.js";
+import type { RepoRef } from "../domain/references.js";
+import type { IssueRecord } from "../domain/spec.js";
+import { chunk, type GitHub, graphqlPartial } from "./graphql.js";
+import { toIssueRecord } from "./registry-reader.js";
+
+/** A SPEC as the lifecycle reads it: the registry's record, its assignees' node ids and its parent issue. */
+export interface SpecState extends IssueRecord {
+  /** Node ids of its assignees, by lower-cased login (to unassign an agent). */
+  assigneeIds: Map<string, string>;
+  /** The issue whose sub-issue it is (its batch, for a SPEC that isn't shared). */
+  parent: number | null;
+}
+
+export interface BatchState {
+  id: string;
+  number: number;
+  state: "OPEN" | "CLOSED";
+  body: string;
+  labels: string[];
+  /** `null` for an issue with the batch label but no batch metadata (made by hand). */
+  meta: BatchMeta | null;
+  subIssues: Set<number>;
+}
+
+/** What one event needs: the batches it touches, their SPECs, and the ids of the labels it may write. */
+export interface BatchSnapshot {
+  repositoryId: string;
+  /** Node ids of the requested labels, by lower-cased name (absent: the repository lacks the label). */
+  labelIds: Map<string, string>;
+  batches: Map<number, BatchState>;
+  specs: Map<number, SpecState>;
+  requests: number;
+}
+
+const SPEC_FIELDS = `id databaseId number title body state stateReason createdAt updatedAt closedAt
+    labels(first: 50) { nodes { name } }
+    assignees(first: 20) { nodes { id login } }
+    parent { number }`;
+const BATCH_FIELDS = `id number state body
+    labels(first: 50) { nodes { name } }
+    subIssues(first: 100) { nodes { number } }`;
+
+interface SpecNode {
+  id: string;
+  databaseId: number | null;
+  number: number;
+  title: string;
+  body: string;
+  state: "OPEN" | "CLOSED";
+  stateReason: IssueRecord["stateReason"];
+  createdAt: string;
+  updatedAt: string;
+  closedAt: string | null;
+  labels: { nodes: Array<{ name: string }> } | null;
+  assignees: { nodes: Array<{ id: string; login: string }> } | null;
+  parent: { number: number } | null;
+}
+
+interface BatchNode {
+  id: string;
+  number: number;
+  state: "OPEN" | "CLOSED";
+  body: string;
+  labels: { nodes: Array<{ name: string }> } | null;
+  subIssues: { nodes: Array<{ number: number }> } | null;
+}
+
+function labelHeader(labelCount: number) {
+  return {
+    variables: Array.from({ length: labelCount }, (_, i) => `, $l${i}: String!`).join(""),
+    fields: Array.from({ length: labelCount }, (_, i) => `    l${i}: label(name: $l${i}) { id name }`).join(
+      "\n",
+    ),
+  };
+}
+
+/** Batch issues (`b0`, ...) and SPECs (`s0`, ...) by number, with label ids, in one document. */
+export function batchStatesDocument(batchCount: number, specCount: number, labelCount: number): string {
+  const labels = labelHeader(labelCount);
+  const variables = [
+    ...Array.from({ length: batchCount }, (_, i) => `, $b${i}: Int!`),
+    ...Array.from({ length: specCount }, (_, i) => `, $s${i}: Int!`),
+  ].join("");
+  const fields = [
+    ...Array.from({ length: batchCount }, (_, i) => `    b${i}: issue(number: $b${i}) { ${BATCH_FIELDS} }`),
+    ...Array.from({ length: specCount }, (_, i) => `    s${i}: issue(number: $s${i}) { ${SPEC_FIELDS} }`),
+  ].join("\n");
+  return `query BatchbotBatchStates($owner: String!, $name: String!${labels.variables}${variables}) {
+  repository(owner: $owner, name: $name) {
+    id
+${labels.fields}
+${fields}
+  }
+}`;
+}
+
+/** A SPEC with its parent issue and the parent's sub-issues: a SPEC's batch and its SPECs, in one request. */
+export function specBatchDocument(labelCount: number): string {
+  const labels = labelHeader(labelCount);
+  return `query BatchbotSpecBatch($owner: String!, $name: String!, $spec: Int!${labels.variables}) {
+  repository(owner: $owner, name: $name) {
+    id
+${labels.fields}
+    issue(number: $spec) {
+      ${SPEC_FIELDS}
+      parent { ${BATCH_FIELDS} subIssues(first: 100) { nodes { ${SPEC_FIELDS} } } }
+    }
+  }
+}`;
+}
+
+type RepositoryData = {
+  id: string;
+  [alias: string]: unknown;
+} | null;
+
+function emptySnapshot(): BatchSnapshot {
+  return { repositoryId: "", labelIds: new Map(), batches: new Map(), specs: new Map(), requests: 0 };
+}
+
+function toSpecState(node: SpecNode): SpecState {
+  return {
+    ...toIssueRecord({ ...node, assignees: node.assignees }),
+    assigneeIds: new Map((node.assignees?.nodes ?? []).map((a) => [a.login.toLowerCase(), a.id])),
+    parent: node.parent?.number ?? null,
+  };
+}
+
+function toBatchState(node: BatchNode): BatchState {
+  return {
+    id: node.id,
+    number: node.number,
+    state: node.state,
+    body: node.body ?? "",
+    labels: node.labels?.nodes.map((l) => l.name) ?? [],
+    meta: decodeBatchMeta(node.body),
+    subIssues: new Set(node.subIssues?.nodes.map((s) => s.number) ?? []),
+  };
+}
+
+function collectHeader(snapshot: BatchSnapshot, repository: RepositoryData, labelCount: number) {
+  if (!repository) return;
+  snapshot.repositoryId = repository.id;
+  for (let i = 0; i < labelCount; i++) {
+    const label = repository[`l${i}`] as { id: string; name: string } | null | undefined;
+    if (label) snapshot.labelIds.set(label.name.toLowerCase(), label.id);
+  }
+}
+
+const isIssue = (node: unknown): node is { number: number } =>
+  !!node && typeof (node as { number?: unknown }).number === "number";
+
+/**
+ * Batch issues and SPECs by number, 50 of them per request (one request for a batch and its SPECs). An issue that
+ * doesn't exist (deleted, transferred, a pull request) is simply missing from the result.
+ */
+export async function readBatchStates(
+  octokit: GitHub,
+  repo: RepoRef,
+  numbers: { batches: readonly number[]; specs: readonly number[] },
+  labelNames: readonly string[],
+): Promise<BatchSnapshot> {
+  const snapshot = emptySnapshot();
+  const items = [
+    ...[...new Set(numbers.batches)].map((n) => ({ kind: "b" as const, n })),
+    ...[...new Set(numbers.specs)].map((n) => ({ kind: "s" as const, n })),
+  ];
+  for (const group of chunk(items, 50)) {
+    const batches = group.filter((g) => g.kind === "b");
+    const specs = group.filter((g) => g.kind === "s");
+    const variables: Record<string, unknown> = {
+      owner: repo.owner,
+      name: repo.repo,
+      ...Object.fromEntries(labelNames.map((name, i) => [`l${i}`, name])),
+      ...Object.fromEntries(batches.map((b, i) => [`b${i}`, b.n])),
+      ...Object.fromEntries(specs.map((s, i) => [`s${i}`, s.n])),
+    };
+    snapshot.requests++;
+    const { data } = await graphqlPartial<{ repository: RepositoryData }>(
+      octokit,
+      batchStatesDocument(batches.length, specs.length, labelNames.length),
+      variables,
+    );
+    const repository = data?.repository ?? null;
+    if (!repository) throw new Error(`repository ${repo.owner}/${repo.repo} is not readable`);
+    collectHeader(snapshot, repository, labelNames.length);
+    batches.forEach((_, i) => {
+      const node = repository[`b${i}`];
+      if (isIssue(node)) snapshot.batches.set(node.number, toBatchState(node as BatchNode));
+    });
+    specs.forEach((_, i) => {
+      const node = repository[`s${i}`];
+      if (isIssue(node)) snapshot.specs.set(node.number, toSpecState(node as SpecNode));
+    });
+  }
+  return snapshot;
+}
+
+/** A SPEC, its parent issue and the parent's sub-issues, in one request. */
+export async function readSpecBatch(
+  octokit: GitHub,
+  repo: RepoRef,
+  spec: number,
+  labelNames: readonly string[],
+): Promise<BatchSnapshot> {
+  const snapshot = emptySnapshot();
+  snapshot.requests++;
+  const { data } = await graphqlPartial<{ repository: RepositoryData }>(
+    octokit,
+    specBatchDocument(labelNames.length),
+    {
+      owner: repo.owner,
+      name: repo.repo,
+      spec,
+      ...Object.fromEntries(labelNames.map((n, i) => [`l${i}`, n])),
+    },
+  );
+  const repository = data?.repository ?? null;
+  if (!repository) throw new Error(`repository ${repo.owner}/${repo.repo} is not readable`);
+  collectHeader(snapshot, repository, labelNames.length);
+  const node = repository.issue as
+    | (SpecNode & { parent: (BatchNode & { subIssues: { nodes: SpecNode[] } }) | null })
+    | null;
+  if (!isIssue(node)) return snapshot;
+  snapshot.specs.set(node.number, toSpecState(node));
+  if (node.parent) {
+    snapshot.batches.set(node.parent.number, toBatchState(node.parent));
+    for (const sub of node.parent.subIssues?.nodes ?? [])
+      if (isIssue(sub) && !snapshot.specs.has(sub.number)) snapshot.specs.set(sub.number, toSpecState(sub));
+  }
+  return snapshot;
+}
+
+/** Adds `more` into `into` (a second read for what the first one lacked). */
+export function mergeSnapshots(into: BatchSnapshot, more: BatchSnapshot): BatchSnapshot {
+  if (!into.repositoryId) into.repositoryId = more.repositoryId;
+  for (const [k, v] of more.labelIds) into.labelIds.set(k, v);
+  for (const [k, v] of more.batches) into.batches.set(k, v);
+  for (const [k, v] of more.specs) into.specs.set(k, v);
+  into.requests += more.requests;
+  return into;
+}

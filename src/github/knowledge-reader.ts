@@ -1,0 +1,48 @@
+import type { RepoRef } from "../domain/references.js";
+import type { GitHub } from "./graphql.js";
+
+export const KNOWLEDGE_QUERY = /* GraphQL */ `
+  query BatchbotKnowledge($owner: String!, $name: String!, $label: String!) {
+    repository(owner: $owner, name: $name) {
+      id
+      label(name: $label) { id name }
+      issues(first: 5, labels: [$label], states: [OPEN], orderBy: { field: CREATED_AT, direction: ASC }) {
+        nodes { id number body }
+      }
+    }
+  }
+`;
+
+export interface KnowledgeIssue {
+  id: string;
+  number: number;
+  body: string;
+}
+
+export interface KnowledgeIssues {
+  repositoryId: string;
+  labelId: string | null;
+  /** Open issues with the knowledge label, oldest first: the first is the registry, others are duplicates. */
+  issues: KnowledgeIssue[];
+}
+
+/** The repository's knowledge registry issue(s), in one request. */
+export async function readKnowledgeIssues(
+  octokit: GitHub,
+  repo: RepoRef,
+  label: string,
+): Promise<KnowledgeIssues> {
+  const data = await octokit.graphql<{
+    repository: {
+      id: string;
+      label: { id: string } | null;
+      issues: { nodes: KnowledgeIssue[] };
+    } | null;
+  }>(KNOWLEDGE_QUERY, { owner: repo.owner, name: repo.repo, label });
+  if (!data.repository) throw new Error(`repository ${repo.owner}/${repo.repo} is not readable`);
+  return {
+    repositoryId: data.repository.id,
+    labelId: data.repository.label?.id ?? null,
+    issues: data.repository.issues.nodes.map((n) => ({ ...n, body: n.body ?? "" })),
+  };
+}

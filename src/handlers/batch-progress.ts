@@ -1,0 +1,210 @@
+import { type BatchMeta, encodeBatchMeta } from "../domain/batch.js";
+import type { ReportText } from "../domain/batch-report.js";
+import { type BatchUpdate, updateBatch } from "../domain/batch-update.js";
+import { escapeMentions, quietMention } from "../domain/mention-escape.js";
+import type { RepoRef } from "../domain/references.js";
+import {
+  type BatchSnapshot,
+  type BatchState,
+  mergeSnapshots,
+  readBatchStates,
+  readSpecBatch,
+} from "../github/batch-progress-reader.js";
+import { readBatches } from "../github/batch-reader.js";
+import { closeIssueMutation } from "../github/issue-writer.js";
+import { issueBodyMutation } from "../github/lifecycle-writer.js";
+import { type Mutation, runMutations } from "../github/mutations.js";
+import type { Lock } from "../infra/lock.js";
+import { ensureLabels } from "./dependency-sync.js";
+import type { AppDeps } from "./deps.js";
+import type { RequestCount, Runtime } from "./runtime.js";
+
+/**
+ * Brings the board and the dashboard up to date when a refresh changed what they show, and only when the
+ * repository has either (batchbot ignores the events its own writes cause).
+ */
+export async function followProgress(deps: AppDeps, rt: Runtime, result: RefreshResult): Promise<void> {
+  if (!result.progressChanged || (!rt.config.project && !rt.config.dashboard.enabled)) return;
+  await deps.refreshProgress?.(rt);
+}
+
+/** User text in batch reports and the knowledge registry mentions and links nobody. */
+export const REPORT_TEXT: ReportText = { quote: escapeMentions, name: quietMention };
+
+/** Batch issue bodies are read, changed and written under this lock, so two events never overwrite each other. */
+export function batchBodyLockKey(repo: RepoRef): string {
+  return `batch-body:${repo.owner}/${repo.repo}`.toLowerCase();
+}
+
+/** What an event or command is about: a batch issue (with the SPECs its metadata lists), or one SPEC. */
+export type BatchTarget =
+  | { kind: "batch"; number: number; specs: readonly number[] }
+  | { kind: "spec"; number: number };
+
+export interface BatchContext {
+  batch: BatchState;
+  snapshot: BatchSnapshot;
+}
+
+export interface RefreshOptions {
+  /** What a command changes in the metadata of each batch it targets. */
+  change?: (meta: BatchMeta, at: BatchContext) => BatchMeta;
+  /** A body edit beyond ticking, the report and the metadata (striking released SPECs through). */
+  editBody?: (body: string, at: BatchContext) => string;
+  /** Writes besides the batch bodies (labels, assignees, sub-issues), from what was read; label ids are in the snapshot. */
+  extra?: (at: BatchContext, update: BatchUpdate) => Mutation[];
+  /** Labels those writes need: their ids are read, and created when the repository lacks them. */
+  labels?: readonly string[];
+  /** More SPECs to read along (named by a discovery). */
+  specs?: readonly number[];
+}
+
+export interface RefreshedBatch {
+  number: number;
+  id: string;
+  update: BatchUpdate;
+}
+
+export interface RefreshResult extends RequestCount {
+  snapshot: BatchSnapshot | null;
+  batches: RefreshedBatch[];
+  /** Batches this refresh completed and closed: the agent's next batch may open (`batch.auto-next`). */
+  completed: RefreshedBatch[];
+  /** Whether a write changed what the board and dashboard show (metadata, labels, states), not just the report. */
+  progressChanged: boolean;
+  failures: string[];
+}
+
+/**
+ * Brings the open batches that `target` concerns up to date: reads them and their SPECs (one request when the
+ * SPEC is a sub-issue of its batch, or for a batch issue), applies the command's change, and writes each body that
+ * changed and closes each batch that completed — all in one request, nothing when nothing changed.
+ */
+export async function refreshBatches(
+  rt: Runtime,
+  lock: Lock,
+  target: BatchTarget,
+  options: RefreshOptions = {},
+): Promise<RefreshResult> {
+  return lock.run(batchBodyLockKey(rt.repo), async (fence) => {
+    const result: RefreshResult = {
+      reads: 0,
+      writes: 0,
+      snapshot: null,
+      batches: [],
+      completed: [],
+      progressChanged: false,
+      failures: [],
+    };
+    const labelNames = [...new Set(options.labels ?? [])];
+    const snapshot = await readTarget(rt, target, labelNames, options.specs ?? []);
+    result.snapshot = snapshot;
+    result.reads += snapshot.requests;
+    const batches = [...snapshot.batches.values()].filter(
+      (b) =>
+        b.state === "OPEN" &&
+        b.meta &&
+        (target.kind === "batch" ? b.number === target.number : b.meta.specs.includes(target.number)),
+    );
+    if (!batches.length) return result;
+
+    // SPECs the first read couldn't see: shared SPECs (no sub-issue link), links GitHub refused.
+    const missing = new Set(batches.flatMap((b) => b.meta!.specs).filter((n) => !snapshot.specs.has(n)));
+    if (missing.size) {
+      const more = await readBatchStates(rt.octokit, rt.repo, { batches: [], specs: [...missing] }, []);
+      result.reads += more.requests;
+      mergeSnapshots(snapshot, { ...more, requests: 0 });
+    }
+
+    const missingLabels = labelNames.filter((n) => !snapshot.labelIds.has(n.toLowerCase()));
+    if (missingLabels.length) {
+      if (!(await fence.isCurrent())) return lostLock(result);
+      await ensureLabels(rt, snapshot.repositoryId, snapshot.labelIds, missingLabels, result);
+    }
+
+    const now = new Date().toISOString();
+    const mutations: Mutation[] = [];
+    const extra: Mutation[] = [];
+    for (const batch of batches) {
+      const at: BatchContext = { batch, snapshot };
+      const update = updateBatch({
+        body: options.editBody ? options.editBody(batch.body, at) : batch.body,
+        meta: batch.meta!,
+        specs: snapshot.specs,
+        config: rt.config,
+        now,
+        text: REPORT_TEXT,
+        ...(options.change ? { change: (meta: BatchMeta) => options.change!(meta, at) } : {}),
+      });
+      const refreshed = { number: batch.number, id: batch.id, update };
+      result.batches.push(refreshed);
+      if (update.body !== batch.body)
+        mutations.push(issueBodyMutation(batch.id, update.body, `batch #${batch.number}`));
+      if (update.completed) {
+        mutations.push(closeIssueMutation(batch.id, "COMPLETED", `batch #${batch.number}`));
+        result.completed.push(refreshed);
+      }
+      if (options.extra) extra.push(...options.extra(at, update));
+      if (update.completed || encodeBatchMeta(update.meta) !== encodeBatchMeta(batch.meta!))
+        result.progressChanged = true;
+    }
+    if (extra.length) result.progressChanged = true;
+    mutations.push(...extra);
+    if (!mutations.length) return result;
+    if (!(await fence.isCurrent())) return lostLock(result);
+    const outcome = await runMutations(rt.octokit, mutations);
+    result.writes += outcome.requests;
+    if (outcome.failures.length === mutations.length) result.progressChanged = false;
+    result.failures.push(...outcome.failures.map((f) => `${f.mutation.describe}: ${f.message}`));
+    const failedCloses = new Set(
+      outcome.failures.filter((f) => f.mutation.field === "closeIssue").map((f) => f.mutation.input.issueId),
+    );
+    result.completed = result.completed.filter((c) => !failedCloses.has(c.id));
+    return result;
+  });
+}
+
+function lostLock(result: RefreshResult): RefreshResult {
+  result.failures.push("lost the batch lock before writing; nothing more written");
+  result.completed = [];
+  result.progressChanged = false;
+  return result;
+}
+
+async function readTarget(
+  rt: Runtime,
+  target: BatchTarget,
+  labels: readonly string[],
+  extraSpecs: readonly number[],
+): Promise<BatchSnapshot> {
+  if (target.kind === "batch")
+    return readBatchStates(
+      rt.octokit,
+      rt.repo,
+      { batches: [target.number], specs: [...target.specs, ...extraSpecs] },
+      labels,
+    );
+  const snapshot = await readSpecBatch(rt.octokit, rt.repo, target.number, labels);
+  const spec = snapshot.specs.get(target.number);
+  const parent = spec?.parent != null ? snapshot.batches.get(spec.parent) : undefined;
+  if (!spec || (parent?.state === "OPEN" && parent.meta?.specs.includes(target.number))) return snapshot;
+  // Not a sub-issue of an open batch that lists it (a shared SPEC, or its link is missing): find its batches.
+  const open = await readBatches(rt.octokit, rt.repo, rt.config.labels.batch);
+  snapshot.requests += open.requests;
+  for (const batch of open.batches)
+    if (
+      batch.state === "OPEN" &&
+      batch.meta.specs.includes(target.number) &&
+      !snapshot.batches.has(batch.number)
+    )
+      snapshot.batches.set(batch.number, {
+        id: batch.id,
+        number: batch.number,
+        state: batch.state,
+        body: batch.body,
+        labels: [],
+        meta: batch.meta,
+        subIssues: new Set(),
+      });
+  return snapshot;
+}
