@@ -1,4 +1,4 @@
-import type { ApplicationFunction, Probot } from "probot";
+import type { ApplicationFunction, ApplicationFunctionOptions, Probot } from "probot";
 import { botIdentity } from "./github/identity.js";
 import { registerBatchAssign } from "./handlers/batch-assign.js";
 import { registerCommandHandler } from "./handlers/command-events.js";
@@ -10,6 +10,8 @@ import { registerAgentLifecycle } from "./handlers/lifecycle-events.js";
 import { registerProgress } from "./handlers/progress-events.js";
 import { registerQualityGate } from "./handlers/quality-gate-events.js";
 import { LocalLock, type Lock } from "./infra/lock.js";
+import { Metrics } from "./infra/metrics.js";
+import { serveOperations } from "./infra/operations.js";
 
 export interface BatchbotOptions {
   /** The app's bot login (`slug[bot]`); read from `GET /app` when not given. */
@@ -18,6 +20,10 @@ export interface BatchbotOptions {
   hosts?: string[];
   /** Lock for planning commands; an in-process lock by default. */
   lock?: Lock;
+  /** Where `/metrics` counts; pass the one the Octokit class counts GitHub requests into (src/main.ts). */
+  metrics?: Metrics;
+  /** Webhook bodies larger than this are refused with 413; 25 MB (GitHub's own cap) by default. */
+  maxWebhookBytes?: number;
 }
 
 export function defaultHosts(env: NodeJS.ProcessEnv = process.env): string[] {
@@ -25,7 +31,7 @@ export function defaultHosts(env: NodeJS.ProcessEnv = process.env): string[] {
 }
 
 export function batchbot(options: BatchbotOptions = {}): ApplicationFunction {
-  return (app: Probot) => {
+  return (app: Probot, appOptions: ApplicationFunctionOptions) => {
     const deps: AppDeps = {
       app,
       hosts: options.hosts ?? defaultHosts(),
@@ -44,5 +50,6 @@ export function batchbot(options: BatchbotOptions = {}): ApplicationFunction {
     registerProgress(deps);
     registerBatchAssign(deps);
     registerCommandHandler(deps);
+    serveOperations(app, appOptions, { ...options, metrics: options.metrics ?? new Metrics() });
   };
 }

@@ -1,3 +1,8 @@
 import { batchbot } from "./app.js";
+import { planningLock } from "./infra/planning-lock.js";
 
-export default batchbot();
+/**
+ * The app function for `probot run ./dist/index.js` and other Probot hosts. Prefer `npm start` (src/main.ts):
+ * only there do the retry, rate-limit and timeout settings and the GitHub request metrics apply.
+ */
+export default batchbot({ lock: planningLock() });

@@ -97,7 +97,17 @@ export function yamlPath(path: readonly PropertyKey[]): string {
 
 function describe(value: unknown): string {
   if (value === undefined) return "nothing";
-  const json = JSON.stringify(value);
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(value);
+  } catch {
+    // YAML aliases can make a value contain itself (`agents: &a [*a]`).
+    return Array.isArray(value)
+      ? "a list that contains itself"
+      : typeof value === "object"
+        ? "a map that contains itself"
+        : String(value);
+  }
   return json && json.length > 60 ? `${json.slice(0, 57)}...` : (json ?? String(value));
 }
 

@@ -47,13 +47,12 @@ export function visibleLines(markdown: string): string[] {
       previousBlank = false;
       continue;
     }
-    line = line.replace(/<!--[\s\S]*?-->/g, "");
-    const commentStart = line.indexOf("<!--");
-    if (commentStart !== -1) {
-      inComment = true;
-      line = line.slice(0, commentStart);
-    }
-    line = line.replace(/(`+)[\s\S]*?\1/g, "");
+    const uncommented = withoutHtmlComments(line);
+    line = uncommented.text;
+    inComment = uncommented.open;
+    // A code span opens and closes with backtick runs of the same length (`` is one run, not an empty span);
+    // it leaves a space, so the words on either side stay apart as they are on screen.
+    line = line.replace(/(?<!`)(`+)(?!`)[\s\S]*?(?<!`)\1(?!`)/g, " ");
     previousBlank = line.trim() === "";
     out.push(line);
   }
@@ -66,4 +65,35 @@ function isPlainProse(line: string): boolean {
   // space, tab, `>`, backtick, `~`
   if (first === 32 || first === 9 || first === 62 || first === 96 || first === 126) return false;
   return !line.includes("`") && !line.includes("<!--");
+}
+
+/**
+ * A line without its HTML comments; `open` when a comment starts and doesn't end on it. Linear: a regex with a
+ * lazy `[\s\S]*?` rescans the rest of the line for every unclosed `<!--`, quadratic on hostile input.
+ */
+export function withoutHtmlComments(line: string): { text: string; open: boolean } {
+  let text = "";
+  let from = 0;
+  for (;;) {
+    const start = line.indexOf("<!--", from);
+    if (start === -1) return { text: text + line.slice(from), open: false };
+    text += line.slice(from, start);
+    const end = line.indexOf("-->", start + 4);
+    if (end === -1) return { text, open: true };
+    from = end + 3;
+  }
+}
+
+/**
+ * `text` as an inline code span nothing inside can close early, so user input quoted in a reply renders as
+ * text: no mentions, links, HTML or markdown. Control and invisible format characters (bidi overrides,
+ * zero-width) are replaced, and long input is cut to `max` characters.
+ */
+export function inlineCode(text: string, max = 60): string {
+  const chars = [...text.replace(/[\p{Cc}\p{Cf}\p{Cs}]/gu, "\uFFFD")];
+  const shown = chars.length > max ? `${chars.slice(0, max).join("")}…` : chars.join("");
+  const longestRun = Math.max(0, ...(shown.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = "`".repeat(longestRun + 1);
+  const pad = shown.startsWith("`") || shown.endsWith("`") ? " " : "";
+  return `${fence}${pad}${shown}${pad}${fence}`;
 }

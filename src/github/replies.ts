@@ -74,7 +74,7 @@ export async function replyOnce(
   body: string,
   options: { revise?: boolean } = {},
 ): Promise<{ posted: boolean; id: number | null }> {
-  const text = `${body}\n\n${encodeMetadata("reply", { to: commandId })}`;
+  const text = fitComment(body, encodeMetadata("reply", { to: commandId }));
   const existing = await findReplyComment(octokit, repo, issueNumber, commandId, botLogin);
   if (existing !== null) {
     if (options.revise && existing.body.trim() !== text.trim())
@@ -93,4 +93,18 @@ export async function replyOnce(
     body: text,
   });
   return { posted: true, id: data.id };
+}
+
+/** GitHub refuses comment bodies longer than this (characters). */
+export const MAX_COMMENT_LENGTH = 65_536;
+
+const CUT_NOTICE = "\n\n… (cut here: the reply is longer than a GitHub comment can be)";
+
+/** `body` with its hidden `footer`, cut so that the comment stays within GitHub's limit. */
+export function fitComment(body: string, footer: string): string {
+  const room = MAX_COMMENT_LENGTH - footer.length - 2;
+  if (body.length <= room) return `${body}\n\n${footer}`;
+  let end = room - CUT_NOTICE.length;
+  if (/[\uDC00-\uDFFF]/.test(body[end] ?? "")) end--; // don't split a surrogate pair
+  return `${body.slice(0, end)}${CUT_NOTICE}\n\n${footer}`;
 }

@@ -3,7 +3,10 @@ import { formatConfigProblems } from "../domain/config.js";
 import { react } from "../github/reactions.js";
 import { replyOnce } from "../github/replies.js";
 import { type CommandContext, findCommand, UsageError, unknownCommandReply, usageReply } from "./commands.js";
-import { type AppDeps, configOf, fromSelf, repoOf } from "./deps.js";
+import { type AppDeps, configOf, eventLog, fromSelf, repoOf } from "./deps.js";
+
+/** More `/batch` lines in one comment are ignored (with a note): a comment can't queue unbounded work. */
+export const MAX_COMMANDS_PER_COMMENT = 10;
 
 /**
  * `/batch` commands in issue and pull-request comments. Every command comment gets at most one reply, and a
@@ -13,8 +16,9 @@ export function registerCommandHandler(deps: AppDeps): void {
   deps.app.on("issue_comment.created", async (context) => {
     if (await fromSelf(deps, context)) return;
     const { comment, issue } = context.payload;
-    const lines = parseCommands(comment.body);
-    if (lines.length === 0) return;
+    const given = parseCommands(comment.body);
+    if (given.length === 0) return;
+    const lines = given.slice(0, MAX_COMMANDS_PER_COMMENT);
     const repo = repoOf(context);
     const botLogin = await deps.botLogin();
     const answer = (body: string, revise = false) =>
@@ -30,7 +34,7 @@ export function registerCommandHandler(deps: AppDeps): void {
       config: loaded.config,
       botLogin,
       hosts: deps.hosts,
-      log: context.log.child({ command: lines.map((l) => l.name).join(",") }),
+      log: eventLog(context, { command: lines.map((l) => l.name).join(",") }),
       issueNumber: issue.number,
       issueNodeId: issue.node_id,
       isPullRequest: !!issue.pull_request,
@@ -40,6 +44,10 @@ export function registerCommandHandler(deps: AppDeps): void {
       sender: comment.user?.login ?? context.payload.sender.login,
     };
     const replies: string[] = [];
+    if (given.length > lines.length)
+      replies.push(
+        `Only the first ${MAX_COMMANDS_PER_COMMENT} \`/batch\` commands of a comment are run; the other ${given.length - lines.length} were ignored.`,
+      );
     const reactions = new Set<"eyes" | "-1" | "+1" | "confused">();
     let revise = false;
     for (const line of lines) {
@@ -60,5 +68,6 @@ export function registerCommandHandler(deps: AppDeps): void {
     }
     for (const reaction of reactions) await react(context.octokit, repo, comment.id, reaction);
     if (replies.length) await answer(replies.join("\n\n---\n\n"), revise);
+    ctx.log.info({ replies: replies.length, reactions: [...reactions] }, "commands handled");
   });
 }

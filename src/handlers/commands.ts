@@ -1,5 +1,6 @@
 import { type CommandHelp, renderHelp, renderUsage } from "../domain/command-help.js";
 import type { CommandLine } from "../domain/commands.js";
+import { inlineCode } from "../domain/markdown.js";
 import type { Reaction } from "../github/reactions.js";
 import type { Runtime } from "./runtime.js";
 
@@ -54,9 +55,11 @@ export function helpCommand(all: () => readonly CommandDefinition[]): CommandDef
 }
 
 export function unknownCommandReply(name: string, commands: readonly CommandDefinition[]): string {
-  return [`\`/batch ${name}\` is not a batchbot command.`, "", renderHelp(commands.map((c) => c.help))].join(
-    "\n",
-  );
+  return [
+    `${inlineCode(`/batch ${name}`)} is not a batchbot command.`,
+    "",
+    renderHelp(commands.map((c) => c.help)),
+  ].join("\n");
 }
 
 export function usageReply(command: CommandDefinition, problem: string): string {

@@ -1,7 +1,7 @@
-import type { Context } from "probot";
+import type { Context, Logger } from "probot";
 import { loadRepoConfig } from "../github/config-reader.js";
 import { type SyncReport, syncAfterChange, syncRepository } from "./dependency-sync.js";
-import { type AppDeps, configOf, fromSelf, repoOf } from "./deps.js";
+import { type AppDeps, configOf, eventLog, fromSelf, repoOf } from "./deps.js";
 import { changeFromPayload, type IssuesPayload, isReadinessRelevant } from "./issue-events.js";
 import type { Runtime } from "./runtime.js";
 
@@ -16,9 +16,9 @@ export const ISSUE_ACTIONS = [
   "transferred",
 ] as const;
 
-function logReport(context: Context, what: string, report: SyncReport) {
+function logReport(log: Logger, what: string, report: SyncReport) {
   const level = report.failures.length ? "warn" : "info";
-  context.log[level](
+  log[level](
     {
       reads: report.reads,
       writes: report.writes,
@@ -37,9 +37,10 @@ export function registerDependencyHandlers(deps: AppDeps): void {
     async (context) => {
       if (await fromSelf(deps, context)) return;
       const payload = context.payload as unknown as IssuesPayload;
+      const log = eventLog(context);
       const loaded = await configOf(context);
       if (!loaded.ok) {
-        context.log.warn({ problems: loaded.problems }, "invalid configuration; nothing changed");
+        log.warn({ problems: loaded.problems }, "invalid configuration; nothing changed");
         return;
       }
       const { config } = loaded;
@@ -49,7 +50,7 @@ export function registerDependencyHandlers(deps: AppDeps): void {
         config,
         botLogin: await deps.botLogin(),
         hosts,
-        log: context.log,
+        log,
       };
       if (!isReadinessRelevant(payload, [config.labels.spec, config.labels.blocked, config.labels.ready])) {
         for (const hook of deps.afterIssueEvent) await hook(context, rt, null);
@@ -59,7 +60,7 @@ export function registerDependencyHandlers(deps: AppDeps): void {
         for (const guard of deps.closeGuards)
           if (!(await guard(context as Context<"issues.closed">, config))) return;
       const report = await syncAfterChange(rt, changeFromPayload(payload));
-      logReport(context, `dependency sync after issues.${payload.action}`, report);
+      logReport(log, `dependency sync after issues.${payload.action}`, report);
       for (const hook of deps.afterIssueEvent) await hook(context, rt, report.openDashboards);
     },
   );
@@ -72,12 +73,10 @@ export function registerDependencyHandlers(deps: AppDeps): void {
     const repositories = payload.repositories_added ?? payload.repositories ?? [];
     for (const { full_name } of repositories) {
       const [owner, repo] = full_name.split("/") as [string, string];
+      const log = eventLog(context, { repository: full_name });
       const loaded = await loadRepoConfig(context.octokit, { owner, repo });
       if (!loaded.ok) {
-        context.log.warn(
-          { repository: full_name, problems: loaded.problems },
-          "invalid configuration; repository skipped",
-        );
+        log.warn({ problems: loaded.problems }, "invalid configuration; repository skipped");
         continue;
       }
       const rt: Runtime = {
@@ -86,9 +85,9 @@ export function registerDependencyHandlers(deps: AppDeps): void {
         config: loaded.config,
         botLogin: await deps.botLogin(),
         hosts,
-        log: context.log,
+        log,
       };
-      logReport(context, `installation sync of ${full_name}`, await syncRepository(rt));
+      logReport(log, `installation sync of ${full_name}`, await syncRepository(rt));
     }
   });
 }

@@ -1,4 +1,4 @@
-import type { Context, Probot } from "probot";
+import type { Context, Logger, Probot } from "probot";
 import type { BatchConfig, ConfigResult } from "../domain/config.js";
 import type { RepoRef } from "../domain/references.js";
 import { loadRepoConfig } from "../github/config-reader.js";
@@ -74,4 +74,17 @@ export function configOf(context: Context): Promise<ConfigResult> {
     configPerEvent.set(key, loaded);
   }
   return loaded;
+}
+
+/**
+ * The logger for one handler run: Probot's event logger (its `id` is the delivery id) plus the event and the
+ * repository, so every line a handler writes leads back to its delivery. Handlers log through it.
+ */
+export function eventLog(context: Context, fields: Record<string, unknown> = {}): Logger {
+  const payload = context.payload as { action?: string; repository?: { full_name?: string } };
+  return context.log.child({
+    event: payload.action ? `${context.name}.${payload.action}` : context.name,
+    ...(payload.repository?.full_name ? { repository: payload.repository.full_name } : {}),
+    ...fields,
+  });
 }

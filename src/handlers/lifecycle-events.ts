@@ -5,7 +5,7 @@ import { parseCommands } from "../domain/commands.js";
 import { hasLabel, isSpec } from "../domain/spec.js";
 import { sameLogin } from "../github/sticky-reader.js";
 import { type BatchTarget, followProgress, type RefreshResult, refreshBatches } from "./batch-progress.js";
-import { type AppDeps, configOf, repoOf } from "./deps.js";
+import { type AppDeps, configOf, eventLog, repoOf } from "./deps.js";
 import type { IssuesPayload } from "./issue-events.js";
 import { type AfterCompletion, lifecycleCommands } from "./lifecycle-commands.js";
 import { nextCommand, openNextBatch } from "./next-batch.js";
@@ -51,7 +51,7 @@ export function registerAgentLifecycle(deps: AppDeps): void {
       config: loaded.config,
       botLogin: await deps.botLogin(),
       hosts: deps.hosts,
-      log: context.log,
+      log: eventLog(context),
     };
   };
   const refresh = async (

@@ -3,7 +3,7 @@ import type { BatchConfig } from "../domain/config.js";
 import { hasLabel } from "../domain/spec.js";
 import { Coalescer } from "../infra/coalesce.js";
 import { boardConfigProbe } from "./board-probe.js";
-import { type AppDeps, configOf, fromSelf, repoOf } from "./deps.js";
+import { type AppDeps, configOf, eventLog, fromSelf, repoOf } from "./deps.js";
 import type { IssuesPayload } from "./issue-events.js";
 import { dashboardCommand, statusCommand, syncCommand } from "./progress-commands.js";
 import { refreshProgress } from "./progress-sync.js";
@@ -113,7 +113,7 @@ export function registerProgress(deps: AppDeps): void {
         config: loaded.config,
         botLogin: await deps.botLogin(),
         hosts: deps.hosts,
-        log: context.log,
+        log: eventLog(context),
       },
       null,
     );

@@ -6,7 +6,7 @@ import { hasLabel } from "../domain/spec.js";
 import { pullRequestsForCommit } from "../github/quality-gate-reader.js";
 import { sameLogin } from "../github/sticky-reader.js";
 import { EventCache } from "../github/validators.js";
-import { type AppDeps, configOf, fromSelf, notifySpecsChanged, repoOf } from "./deps.js";
+import { type AppDeps, configOf, eventLog, fromSelf, notifySpecsChanged, repoOf } from "./deps.js";
 import { evaluatePullRequest, type GateReport, guardSpecClose } from "./quality-gate.js";
 import { qualityGateCommands } from "./quality-gate-commands.js";
 import type { Runtime } from "./runtime.js";
@@ -29,14 +29,14 @@ async function runtimeFrom(deps: AppDeps, context: Context, config: BatchConfig)
     config,
     botLogin: await deps.botLogin(),
     hosts: deps.hosts,
-    log: context.log,
+    log: eventLog(context),
   };
 }
 
 async function runtimeOf(deps: AppDeps, context: Context): Promise<Runtime | null> {
   const loaded = await configOf(context);
   if (loaded.ok) return runtimeFrom(deps, context, loaded.config);
-  context.log.warn({ problems: loaded.problems }, "invalid configuration; quality gate not evaluated");
+  eventLog(context).warn({ problems: loaded.problems }, "invalid configuration; quality gate not evaluated");
   return null;
 }
 
@@ -54,7 +54,7 @@ async function evaluate(
     const report: GateReport = await deps.lock.run(key, () =>
       evaluatePullRequest(rt, number, bodies(number), cache),
     );
-    context.log[report.failures.length ? "warn" : "info"](
+    rt.log[report.failures.length ? "warn" : "info"](
       {
         pullRequest: number,
         reads: report.reads,
@@ -98,7 +98,7 @@ export function registerQualityGate(deps: AppDeps): void {
     if (issue.state_reason === "not_planned" || issue.state_reason === "duplicate") return true;
     const rt = await runtimeFrom(deps, context, config);
     const { allowed, report } = await guardSpecClose(rt, issue.number, sender.login, new EventCache());
-    context.log[report.failures.length ? "warn" : "info"](
+    rt.log[report.failures.length ? "warn" : "info"](
       { issue: issue.number, allowed, reads: report.reads, writes: report.writes, failures: report.failures },
       "quality gate on close",
     );

@@ -1,4 +1,4 @@
-import { type ExecutionResult, execute, GraphQLError, parse, validate } from "graphql";
+import { type DocumentNode, type ExecutionResult, execute, GraphQLError, parse, validate } from "graphql";
 import nock from "nock";
 import { githubSchema } from "./schema.js";
 
@@ -111,6 +111,8 @@ export interface FailureRule {
   times: number;
   headers?: Record<string, string>;
   message?: string;
+  /** GitHub did the work but the answer was lost (a 502 from a proxy, a timeout): apply, then fail. */
+  applied?: boolean;
   /**
    * Fail one field of a GraphQL mutation instead of the whole request, as GitHub does when one of several aliased
    * mutations is refused (the others still run): the field answers null with an error of type `errorType`.
@@ -156,6 +158,36 @@ export function connection<T>(items: T[], args: { first?: number; last?: number;
   };
 }
 
+const checked = new Map<string, { document: DocumentNode; errors: readonly GraphQLError[] }>();
+
+/** A GraphQL document parsed and validated against GitHub's schema, once per distinct text (load tests). */
+function checkedDocument(query: string) {
+  let entry = checked.get(query);
+  if (!entry) {
+    const document = parse(query);
+    entry = { document, errors: validate(githubSchema(), document) };
+    if (checked.size < 5000) checked.set(query, entry);
+  }
+  return entry;
+}
+
+/** GitHub's limit on comment bodies, in characters. */
+export const MAX_COMMENT_LENGTH = 65_536;
+
+function commentTooLong() {
+  return {
+    message: "Validation Failed",
+    errors: [
+      {
+        resource: "IssueComment",
+        code: "custom",
+        field: "body",
+        message: "Body is too long (maximum is 65536 characters)",
+      },
+    ],
+  };
+}
+
 export function notFound(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { type: "NOT_FOUND" } });
 }
@@ -170,6 +202,8 @@ export class FakeGitHub {
   requests: LoggedRequest[] = [];
   unhandled: string[] = [];
   failures: FailureRule[] = [];
+  /** Who the app's token acts as: the author of what it writes (`github-actions[bot]` for a workflow token). */
+  actor = "batchbot[bot]";
   /** Extra GraphQL root fields (projects and other later features register theirs here). */
   extraQuery: Record<string, unknown> = {};
   extraMutation: Record<string, unknown> = {};
@@ -424,14 +458,18 @@ export class FakeGitHub {
     const kind = method === "GET" ? "read" : "write";
     const failure = this.takeFailure({ method, path });
     this.requests.push({ method, path: path + url.search, kind, body });
+    if (failure && !failure.applied)
+      return [failure.status, { message: failure.message ?? "fake failure" }, failure.headers];
+    const answer = this.routeRest(method, path, body, url.searchParams);
     if (failure) return [failure.status, { message: failure.message ?? "fake failure" }, failure.headers];
+    return answer;
+  }
+
+  private routeRest(method: string, path: string, body: unknown, query: URLSearchParams): [number, unknown] {
     for (const route of this.restRoutes) {
       if (route.method !== method) continue;
       const m = route.pattern.exec(path);
-      if (m) {
-        const [status, data] = route.handle(m, body, url.searchParams);
-        return [status, data];
-      }
+      if (m) return route.handle(m, body, query);
     }
     this.unhandled.push(`${method} ${path}`);
     return [501, { message: `fake GitHub has no route for ${method} ${path}` }];
@@ -449,7 +487,7 @@ export class FakeGitHub {
     body: { query: string; variables?: Record<string, unknown> },
     path: string,
   ): [number, unknown, Record<string, string>?] {
-    const document = parse(body.query);
+    const { document, errors } = checkedDocument(body.query);
     const op = document.definitions.find((d) => d.kind === "OperationDefinition");
     const isMutation = op?.kind === "OperationDefinition" && op.operation === "mutation";
     const operation = op?.kind === "OperationDefinition" ? op.name?.value : undefined;
@@ -463,9 +501,9 @@ export class FakeGitHub {
       fields,
       body,
     });
-    if (failure) return [failure.status, { message: failure.message ?? "fake failure" }, failure.headers];
+    if (failure && !failure.applied)
+      return [failure.status, { message: failure.message ?? "fake failure" }, failure.headers];
     this.currentOperation = { path, operation };
-    const errors = validate(githubSchema(), document);
     if (errors.length) {
       this.unhandled.push(`invalid GraphQL ${operation}: ${errors.map((e) => e.message).join("; ")}`);
       return [200, { errors: errors.map((e) => ({ message: e.message })) }];
@@ -483,6 +521,7 @@ export class FakeGitHub {
         path: e.path,
         type: (e.extensions?.type as string) ?? "FORBIDDEN",
       }));
+    if (failure) return [failure.status, { message: failure.message ?? "fake failure" }, failure.headers];
     if (result.errors?.some((e) => !e.extensions?.type))
       this.unhandled.push(
         `GraphQL resolver error: ${result.errors
@@ -835,12 +874,8 @@ export class FakeGitHub {
       },
       addComment: ({ input }: { input: { subjectId: string; body: string } }) => {
         const { repo, issue } = this.subject(input.subjectId);
-        const comment = this.addComment(
-          `${repo.owner}/${repo.name}`,
-          issue.number,
-          "batchbot[bot]",
-          input.body,
-        );
+        if (input.body.length > MAX_COMMENT_LENGTH) throw unprocessable(commentTooLong().errors[0]!.message);
+        const comment = this.addComment(`${repo.owner}/${repo.name}`, issue.number, this.actor, input.body);
         return {
           clientMutationId: null,
           commentEdge: {
@@ -854,6 +889,7 @@ export class FakeGitHub {
         };
       },
       updateIssueComment: ({ input }: { input: { id: string; body: string } }) => {
+        if (input.body.length > MAX_COMMENT_LENGTH) throw unprocessable(commentTooLong().errors[0]!.message);
         const node = this.nodes.get(input.id);
         if (!node?.comment) throw notFound(`no comment ${input.id}`);
         node.comment.body = input.body;
@@ -905,7 +941,7 @@ export class FakeGitHub {
           body: input.body ?? "",
           labels: this.labelNames(repo, input.labelIds ?? []),
           assignees: this.assignable(repo, input.assigneeIds ?? []),
-          author: "batchbot[bot]",
+          author: this.actor,
         });
         return { clientMutationId: null, issue: this.issueView(repo, issue) };
       },
@@ -1087,7 +1123,8 @@ export class FakeGitHub {
         method: "POST",
         pattern: new RegExp(`^${R}/issues/(\\d+)/comments$`),
         handle: withIssue((repo, issue, _m, body) => {
-          const c = this.addComment(`${repo.owner}/${repo.name}`, issue.number, "batchbot[bot]", body.body);
+          if (String(body.body).length > MAX_COMMENT_LENGTH) return [422, commentTooLong()];
+          const c = this.addComment(`${repo.owner}/${repo.name}`, issue.number, this.actor, body.body);
           return [201, { id: c.databaseId, node_id: c.id, body: c.body, user: { login: c.author } }];
         }),
       },
@@ -1110,6 +1147,7 @@ export class FakeGitHub {
         method: "PATCH",
         pattern: new RegExp(`^${R}/issues/comments/(\\d+)$`),
         handle: withRepo((repo, m, body) => {
+          if (String(body.body).length > MAX_COMMENT_LENGTH) return [422, commentTooLong()];
           for (const issue of repo.issues.values()) {
             const c = issue.comments.find((x) => x.databaseId === Number(m[3]));
             if (c) {
@@ -1127,10 +1165,8 @@ export class FakeGitHub {
           for (const issue of repo.issues.values()) {
             const c = issue.comments.find((x) => x.databaseId === Number(m[3]));
             if (c) {
-              const exists = c.reactions.some(
-                (r) => r.content === body.content && r.user === "batchbot[bot]",
-              );
-              if (!exists) c.reactions.push({ content: body.content, user: "batchbot[bot]" });
+              const exists = c.reactions.some((r) => r.content === body.content && r.user === this.actor);
+              if (!exists) c.reactions.push({ content: body.content, user: this.actor });
               return [exists ? 200 : 201, { id: 1, content: body.content }];
             }
           }

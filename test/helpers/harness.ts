@@ -1,5 +1,5 @@
 import { createRequire } from "node:module";
-import { pino } from "pino";
+import { type Logger, pino } from "pino";
 import { Probot, ProbotOctokit } from "probot";
 import { batchbot } from "../../src/app.js";
 import { type FakeCheckRun, FakeGitHub, type FakeIssue, type FakeRepo } from "./fake-github.js";
@@ -65,20 +65,29 @@ export interface Harness {
   statusEvent(fullName: string, sha: string, context: string, state: string): Record<string, any>;
 }
 
-export function createHarness(
-  options: { botLogin?: string; baseUrl?: string; hosts?: string[] } = {},
-): Harness {
+export interface HarnessOptions {
+  botLogin?: string;
+  baseUrl?: string;
+  /** The Octokit class; by default retries and throttling are off (see test/helpers/github-client.ts). */
+  Octokit?: typeof ProbotOctokit;
+  log?: Logger;
+  hosts?: string[];
+}
+
+export function createHarness(options: HarnessOptions = {}): Harness {
   const fake = new FakeGitHub(options.baseUrl).install();
   const probot = new Probot({
     githubToken: "test-token",
-    log: pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" }),
+    log: options.log ?? pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" }),
     // A function, so it runs after Probot merges its own throttle options in (an object would be overridden,
     // and the throttler's one-second spacing of writes would slow every test down).
-    Octokit: ProbotOctokit.defaults((options: Record<string, unknown>) => ({
-      ...options,
-      retry: { enabled: false },
-      throttle: { enabled: false },
-    })),
+    Octokit:
+      options.Octokit ??
+      ProbotOctokit.defaults((options: Record<string, unknown>) => ({
+        ...options,
+        retry: { enabled: false },
+        throttle: { enabled: false },
+      })),
     ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
   });
   probot.load(

@@ -1,0 +1,104 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { parseCommands } from "../../src/domain/commands.js";
+import { withoutHtmlComments } from "../../src/domain/markdown.js";
+
+/** Comment bodies made of the pieces that matter to the parser, in any order, plus arbitrary text. */
+const piece = fc.oneof(
+  fc.constantFrom(
+    "/batch",
+    "/BATCH",
+    "/batch ",
+    " /batch",
+    "/batchx",
+    "help",
+    "assign",
+    "--dry-run",
+    "@alice",
+    "#12",
+    "```",
+    "````",
+    "~~~",
+    "> ",
+    "    ",
+    "\t",
+    "<!--",
+    "-->",
+    "`",
+    "``",
+    "\n",
+    "\r\n",
+    "\r",
+    " ",
+    "\u202E",
+    "\u200B",
+    "é",
+    "🙂",
+  ),
+  fc.string({ maxLength: 20 }),
+  fc.string({ unit: "binary", maxLength: 10 }),
+);
+const body = fc.array(piece, { maxLength: 60 }).map((parts) => parts.join(""));
+const lines = (text: string) => text.split(/\r\n?|\n/);
+
+describe("parseCommands (property)", () => {
+  it("never throws, on any text", () => {
+    fc.assert(
+      fc.property(fc.oneof(body, fc.string({ unit: "binary" }), fc.string({ unit: "grapheme" })), (text) => {
+        parseCommands(text);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("never invents a command: each one comes from a `/batch` line of the input, with the words it has", () => {
+    fc.assert(
+      fc.property(body, (text) => {
+        const commands = parseCommands(text);
+        // A command line may follow inline code or an HTML comment that ends on it (`<!-- x -->/batch help`).
+        const candidates = lines(text).filter((l) => /\/batch/i.test(l));
+        expect(commands.length).toBeLessThanOrEqual(candidates.length);
+        for (const command of commands) {
+          expect(command.rest.length).toBeLessThanOrEqual(2000);
+          expect(command.args).toEqual(command.rest ? command.rest.split(/\s+/) : []);
+          const source = candidates.find(
+            (l) =>
+              (command.name === "help" || l.toLowerCase().includes(command.name)) &&
+              command.args.every((a) => l.includes(a)),
+          );
+          expect(source, `no line of the input holds ${JSON.stringify(command)}`).toBeDefined();
+        }
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("runs nothing inside an unclosed code fence", () => {
+    fc.assert(
+      fc.property(body, (text) => {
+        expect(parseCommands(`\`\`\`\n${text.replace(/[`~]/g, "")}`)).toEqual([]);
+      }),
+    );
+  });
+
+  it("strips HTML comments like the obvious (quadratic) regex does", () => {
+    const oracle = (line: string) => {
+      let open = false;
+      const text = line.replace(/<!--[\s\S]*?(-->|$)/g, (_comment, end: string) => {
+        open = end === "";
+        return "";
+      });
+      return { text, open };
+    };
+    const text = fc.array(fc.constantFrom("<!--", "-->", "-", "<", "!", ">", "a", " "), { maxLength: 40 });
+    fc.assert(
+      fc.property(
+        text.map((p) => p.join("")),
+        (line) => {
+          expect(withoutHtmlComments(line)).toEqual(oracle(line));
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
+});
