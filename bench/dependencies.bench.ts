@@ -66,12 +66,13 @@ export function labelAll(issues: readonly IssueRecord[]): number {
 export async function bench(): Promise<BenchRow[]> {
   const issues = syntheticSpecs(10_000);
   const edges = issues.reduce((n, i) => n + (i.body.match(/#\d+/g)?.length ?? 0), 0);
-  labelAll(issues);
-  const ms = median(Array.from({ length: 7 }, () => time(() => labelAll(issues))));
+  // Warm-up runs let the optimising compiler settle, as in a long-running app.
+  for (let i = 0; i < 4; i++) labelAll(issues);
+  const ms = median(Array.from({ length: 9 }, () => time(() => labelAll(issues))));
   return [
     {
       name: `dependency labelling: parse + decide ${issues.length.toLocaleString("en")} SPECs, ${edges.toLocaleString("en")} edges`,
-      value: `${ms.toFixed(1)} ms, median of 7 (${Math.round((issues.length / ms) * 1000).toLocaleString("en")} SPECs/s)`,
+      value: `${ms.toFixed(1)} ms, median of 9 (${Math.round((issues.length / ms) * 1000).toLocaleString("en")} SPECs/s)`,
       target: "< 150 ms",
       ok: ms < 150,
     },
