@@ -52,11 +52,9 @@ export function parseDependencies(
 ): IssueRef[] {
   if (!body) return [];
   const { keywordLine, reference, taskItem } = patternsFor(hosts);
-  const found = new Map<string, IssueRef>();
-  const add = (ref: IssueRef) => {
-    const key = refKey(ref);
-    if (!found.has(key)) found.set(key, ref);
-  };
+  // A body names a handful of dependencies: arrays beat a Map here, and no closure is made per body.
+  const found: IssueRef[] = [];
+  const keys: string[] = [];
   let dependencySectionLevel = 0;
   for (const line of visibleLines(body)) {
     const heading = HEADING.exec(line);
@@ -72,13 +70,20 @@ export function parseDependencies(
     if (keyword) {
       reference.lastIndex = 0;
       for (let m = reference.exec(keyword[1]!); m; m = reference.exec(keyword[1]!))
-        add(refFromMatch(m, home));
+        addOnce(found, keys, refFromMatch(m, home));
       continue;
     }
     if (dependencySectionLevel) {
       const item = taskItem.exec(line);
-      if (item) add(refFromMatch(item, home));
+      if (item) addOnce(found, keys, refFromMatch(item, home));
     }
   }
-  return [...found.values()];
+  return found;
+}
+
+function addOnce(found: IssueRef[], keys: string[], ref: IssueRef): void {
+  const key = refKey(ref);
+  if (keys.includes(key)) return;
+  keys.push(key);
+  found.push(ref);
 }

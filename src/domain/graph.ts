@@ -23,15 +23,11 @@ export function buildGraph(
       else dependents.set(to, [from]);
     }
   }
-  const activeAdjacency = new Map<string, string[]>();
-  for (const key of active)
-    activeAdjacency.set(
-      key,
-      (edges.get(key) ?? []).filter((t) => active.has(t)),
-    );
-  const none: string[] = [];
-  const activeEdges = (key: string): readonly string[] => activeAdjacency.get(key) ?? none;
-  const components = stronglyConnected([...active], activeEdges);
+  const none: readonly string[] = [];
+  // Tarjan numbers the active nodes and drops edges to others itself; filtered lists are only built for cycles.
+  const components = stronglyConnected([...active], (key) => edges.get(key) ?? none);
+  const activeEdges = (key: string): readonly string[] =>
+    active.has(key) ? (edges.get(key) ?? none).filter((t) => active.has(t)) : none;
   const componentOf = new Map<string, string[]>();
   for (const component of components) {
     const selfLoop = component.length === 1 && activeEdges(component[0]!).includes(component[0]!);
