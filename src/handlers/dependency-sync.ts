@@ -77,6 +77,37 @@ function statuses(external: ReadonlyMap<string, ExternalIssue>): Map<string, Dep
   return new Map([...external].map(([key, issue]) => [key, issue.status]));
 }
 
+/** Label changes planned for SPECs, as the registry and the quality gate compute them. */
+export interface LabelPlan {
+  spec: { id: string; number: number };
+  change: LabelChange;
+}
+
+/**
+ * The writes for `plans`: labels the repository lacks are created first (so their ids exist), then one add and one
+ * remove mutation per SPEC; each change is recorded in the report.
+ */
+export async function labelWrites(
+  rt: Runtime,
+  snapshot: { repositoryId: string; labelIds: Map<string, string> },
+  plans: readonly LabelPlan[],
+  report: Pick<SyncReport, "writes" | "failures" | "labelChanges">,
+): Promise<Mutation[]> {
+  await ensureLabels(
+    rt,
+    snapshot.repositoryId,
+    snapshot.labelIds,
+    plans.flatMap((p) => p.change.add),
+    report,
+  );
+  const mutations: Mutation[] = [];
+  for (const plan of plans) {
+    mutations.push(...labelMutations(plan.spec.id, plan.change, snapshot.labelIds, `#${plan.spec.number}`));
+    report.labelChanges.push({ number: plan.spec.number, change: plan.change });
+  }
+  return mutations;
+}
+
 /** Creates the labels batchbot writes that a repository lacks, so their ids can be used in the same event. */
 export async function ensureLabels(
   rt: Runtime,
@@ -255,17 +286,7 @@ export async function syncRepository(rt: Runtime): Promise<SyncReport> {
       change: readinessLabelChange(spec, readinessOf(registry, spec.key, lookup), rt.config),
     }))
     .filter((p) => !isNoChange(p.change));
-  await ensureLabels(
-    rt,
-    snapshot.repositoryId,
-    snapshot.labelIds,
-    plans.flatMap((p) => p.change.add),
-    report,
-  );
-  const mutations = plans.flatMap((p) =>
-    labelMutations(p.spec.id, p.change, snapshot.labelIds, `#${p.spec.number}`),
-  );
-  for (const p of plans) report.labelChanges.push({ number: p.spec.number, change: p.change });
+  const mutations = await labelWrites(rt, snapshot, plans, report);
   if (mutations.length) {
     const outcome = await runMutations(rt.octokit, mutations);
     report.writes += outcome.requests;

@@ -27,7 +27,6 @@ import { parseSticky, withSection } from "../domain/sticky.js";
 import { upsertCheckRun } from "../github/checks.js";
 import {
   closeIssueMutation,
-  labelMutations,
   reopenIssueMutation,
   stickyMutation,
 } from "../github/issue-writer.js";
@@ -42,7 +41,7 @@ import {
 } from "../github/quality-gate-reader.js";
 import { readStickyComments, sameLogin } from "../github/sticky-reader.js";
 import { type Candidate, type EventCache, resolveEligibility } from "../github/validators.js";
-import { ensureLabels, syncAfterChange } from "./dependency-sync.js";
+import { labelWrites, syncAfterChange } from "./dependency-sync.js";
 import type { RequestCount, Runtime } from "./runtime.js";
 
 /** The sticky comment section saying what a reopened SPEC still misses. */
@@ -161,18 +160,7 @@ async function writeSpecChanges(
   const plans = evaluations
     .map((e) => ({ spec: e.spec, change: gateLabelChange(e.spec.labels, e.state, rt.config) }))
     .filter((p) => !isNoChange(p.change));
-  await ensureLabels(
-    rt,
-    snapshot.repositoryId,
-    snapshot.labelIds,
-    plans.flatMap((p) => p.change.add),
-    report,
-  );
-  const mutations = [...extra];
-  for (const plan of plans) {
-    mutations.push(...labelMutations(plan.spec.id, plan.change, snapshot.labelIds, `#${plan.spec.number}`));
-    report.labelChanges.push({ number: plan.spec.number, change: plan.change });
-  }
+  const mutations = [...extra, ...(await labelWrites(rt, snapshot, plans, report))];
   for (const { spec, state } of evaluations) if (state.validated) mutations.push(...clearGateNote(spec));
   if (mutations.length === 0) return;
   const outcome = await runMutations(rt.octokit, mutations);
