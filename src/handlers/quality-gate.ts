@@ -25,11 +25,7 @@ import { sameRepo } from "../domain/references.js";
 import { hasLabel, type IssueRecord } from "../domain/spec.js";
 import { parseSticky, withSection } from "../domain/sticky.js";
 import { upsertCheckRun } from "../github/checks.js";
-import {
-  closeIssueMutation,
-  reopenIssueMutation,
-  stickyMutation,
-} from "../github/issue-writer.js";
+import { closeIssueMutation, reopenIssueMutation, stickyMutation } from "../github/issue-writer.js";
 import { type Mutation, runMutations } from "../github/mutations.js";
 import {
   type GateReadContext,
