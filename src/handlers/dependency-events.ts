@@ -1,7 +1,7 @@
 import type { Context, Logger } from "probot";
 import { loadRepoConfig } from "../github/config-reader.js";
 import { type SyncReport, syncAfterChange, syncRepository } from "./dependency-sync.js";
-import { type AppDeps, configOf, eventLog, fromSelf, repoOf } from "./deps.js";
+import { type AppDeps, configOf, eventLog, fromSelf, runtimeFrom } from "./deps.js";
 import { changeFromPayload, type IssuesPayload, isReadinessRelevant } from "./issue-events.js";
 import type { Runtime } from "./runtime.js";
 
@@ -44,14 +44,7 @@ export function registerDependencyHandlers(deps: AppDeps): void {
         return;
       }
       const { config } = loaded;
-      const rt: Runtime = {
-        octokit: context.octokit,
-        repo: repoOf(context),
-        config,
-        botLogin: await deps.botLogin(),
-        hosts,
-        log,
-      };
+      const rt = await runtimeFrom(deps, context, config);
       if (!isReadinessRelevant(payload, [config.labels.spec, config.labels.blocked, config.labels.ready])) {
         for (const hook of deps.afterIssueEvent) await hook(context, rt, null);
         return;

@@ -88,3 +88,23 @@ export function eventLog(context: Context, fields: Record<string, unknown> = {})
     ...fields,
   });
 }
+
+/** What a handler needs for this event in this repository, once its configuration is known. */
+export async function runtimeFrom(deps: AppDeps, context: Context, config: BatchConfig): Promise<Runtime> {
+  return {
+    octokit: context.octokit,
+    repo: repoOf(context),
+    config,
+    botLogin: await deps.botLogin(),
+    hosts: deps.hosts,
+    log: eventLog(context),
+  };
+}
+
+/** The runtime, or `null` when the repository's configuration is invalid (logged; the handler changes nothing). */
+export async function runtimeOf(deps: AppDeps, context: Context): Promise<Runtime | null> {
+  const loaded = await configOf(context);
+  if (loaded.ok) return runtimeFrom(deps, context, loaded.config);
+  eventLog(context).warn({ problems: loaded.problems }, "invalid configuration; nothing changed");
+  return null;
+}

@@ -5,7 +5,7 @@ import { parseCommands } from "../domain/commands.js";
 import { hasLabel, isSpec } from "../domain/spec.js";
 import { sameLogin } from "../github/sticky-reader.js";
 import { type BatchTarget, followProgress, type RefreshResult, refreshBatches } from "./batch-progress.js";
-import { type AppDeps, configOf, eventLog, repoOf } from "./deps.js";
+import { type AppDeps, runtimeOf } from "./deps.js";
 import type { IssuesPayload } from "./issue-events.js";
 import { type AfterCompletion, lifecycleCommands } from "./lifecycle-commands.js";
 import { nextCommand, openNextBatch } from "./next-batch.js";
@@ -42,18 +42,7 @@ export function registerAgentLifecycle(deps: AppDeps): void {
   // Commands that count their own comment (`/batch next` works anywhere and is counted like any comment).
   const lifecycleNames = new Set(commands.flatMap((c) => [c.help.name, ...(c.aliases ?? [])]));
 
-  const runtime = async (context: Context): Promise<Runtime | null> => {
-    const loaded = await configOf(context);
-    if (!loaded.ok) return null;
-    return {
-      octokit: context.octokit,
-      repo: repoOf(context),
-      config: loaded.config,
-      botLogin: await deps.botLogin(),
-      hosts: deps.hosts,
-      log: eventLog(context),
-    };
-  };
+  const runtime = (context: Context) => runtimeOf(deps, context);
   const refresh = async (
     rt: Runtime,
     target: BatchTarget,

@@ -3,7 +3,7 @@ import type { BatchConfig } from "../domain/config.js";
 import { hasLabel } from "../domain/spec.js";
 import { Coalescer } from "../infra/coalesce.js";
 import { boardConfigProbe } from "./board-probe.js";
-import { type AppDeps, configOf, eventLog, fromSelf, repoOf } from "./deps.js";
+import { type AppDeps, fromSelf, runtimeOf } from "./deps.js";
 import type { IssuesPayload } from "./issue-events.js";
 import { dashboardCommand, statusCommand, syncCommand } from "./progress-commands.js";
 import { refreshProgress } from "./progress-sync.js";
@@ -103,19 +103,7 @@ export function registerProgress(deps: AppDeps): void {
   deps.afterIssueEvent.push(afterIssueEvent);
   deps.app.on(["issues.assigned", "issues.unassigned"], async (context) => {
     if (await fromSelf(deps, context)) return;
-    const loaded = await configOf(context);
-    if (!loaded.ok) return;
-    await afterIssueEvent(
-      context,
-      {
-        octokit: context.octokit,
-        repo: repoOf(context),
-        config: loaded.config,
-        botLogin: await deps.botLogin(),
-        hosts: deps.hosts,
-        log: eventLog(context),
-      },
-      null,
-    );
+    const rt = await runtimeOf(deps, context);
+    if (rt) await afterIssueEvent(context, rt, null);
   });
 }

@@ -6,7 +6,7 @@ import { hasLabel } from "../domain/spec.js";
 import { pullRequestsForCommit } from "../github/quality-gate-reader.js";
 import { sameLogin } from "../github/sticky-reader.js";
 import { EventCache } from "../github/validators.js";
-import { type AppDeps, configOf, eventLog, fromSelf, notifySpecsChanged, repoOf } from "./deps.js";
+import { type AppDeps, fromSelf, notifySpecsChanged, runtimeFrom, runtimeOf } from "./deps.js";
 import { evaluatePullRequest, type GateReport, guardSpecClose } from "./quality-gate.js";
 import { qualityGateCommands } from "./quality-gate-commands.js";
 import type { Runtime } from "./runtime.js";
@@ -21,24 +21,6 @@ export const PULL_REQUEST_ACTIONS = [
   "closed",
 ] as const;
 export const REVIEW_ACTIONS = ["submitted", "edited", "dismissed"] as const;
-
-async function runtimeFrom(deps: AppDeps, context: Context, config: BatchConfig): Promise<Runtime> {
-  return {
-    octokit: context.octokit,
-    repo: repoOf(context),
-    config,
-    botLogin: await deps.botLogin(),
-    hosts: deps.hosts,
-    log: eventLog(context),
-  };
-}
-
-async function runtimeOf(deps: AppDeps, context: Context): Promise<Runtime | null> {
-  const loaded = await configOf(context);
-  if (loaded.ok) return runtimeFrom(deps, context, loaded.config);
-  eventLog(context).warn({ problems: loaded.problems }, "invalid configuration; quality gate not evaluated");
-  return null;
-}
 
 /** Evaluates pull requests one at a time per pull request, so concurrent events don't race on the check run. */
 async function evaluate(
