@@ -41,6 +41,7 @@ export function batchbot(options: BatchbotOptions = {}): ApplicationFunction {
       closeGuards: [],
       afterIssueEvent: [],
       specsChanged: [],
+      syncSteps: [],
     };
     deps.commands.push(helpCommand(() => deps.commands));
     registerDependencyHandlers(deps);

@@ -40,6 +40,8 @@ export interface AppDeps {
    * since batchbot ignores the events its own writes cause. `notifySpecsChanged` runs them, then the board.
    */
   specsChanged: Array<(rt: Runtime, numbers: readonly number[]) => Promise<void>>;
+  /** Extra repairs `/batch sync` runs (batch issue task lists and reports); each returns one line of its reply. */
+  syncSteps: Array<(rt: Runtime) => Promise<string>>;
 }
 
 /** Tells the features that follow SPECs (batch progress, then the board and dashboard) what batchbot changed. */

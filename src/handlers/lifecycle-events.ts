@@ -3,6 +3,7 @@ import { decodeBatchMeta } from "../domain/batch.js";
 import { countMessage, uncountMessage } from "../domain/batch-changes.js";
 import { parseCommands } from "../domain/commands.js";
 import { hasLabel, isSpec } from "../domain/spec.js";
+import { readBatches } from "../github/batch-reader.js";
 import { sameLogin } from "../github/sticky-reader.js";
 import { type BatchTarget, followProgress, type RefreshResult, refreshBatches } from "./batch-progress.js";
 import { type AppDeps, runtimeOf } from "./deps.js";
@@ -81,6 +82,30 @@ export function registerAgentLifecycle(deps: AppDeps): void {
     if (!isSpec({ labels: labelNames(issue.labels) }, rt.config)) return;
     // The board and dashboard follow in their own hook, after this one.
     await refresh(rt, { kind: "spec", number: issue.number }, {}, false);
+  });
+  // `/batch sync`: every open batch issue's task list, report and completion, rebuilt from its SPECs.
+  deps.syncSteps.push(async (rt) => {
+    const { batches } = await readBatches(rt.octokit, rt.repo, rt.config.labels.batch);
+    const rewritten: number[] = [];
+    const failures: string[] = [];
+    for (const batch of batches.filter((b) => b.state === "OPEN")) {
+      const result = await refreshBatches(
+        rt,
+        deps.lock,
+        { kind: "batch", number: batch.number, specs: batch.meta.specs },
+        {},
+      );
+      for (const b of result.batches) if (b.update.changed || b.update.completed) rewritten.push(b.number);
+      failures.push(...result.failures);
+      await afterCompletion(rt, result);
+    }
+    const open = batches.filter((b) => b.state === "OPEN").length;
+    return [
+      rewritten.length
+        ? `- Batch issues: ${rewritten.map((n) => `#${n}`).join(", ")} brought up to date (of ${open} open)`
+        : `- Batch issues: all ${open} open ones right`,
+      ...failures.slice(0, 5).map((f) => `  - GitHub refused: ${f}`),
+    ].join("\n");
   });
   deps.specsChanged.push(async (rt, numbers) => {
     for (const number of numbers) await refresh(rt, { kind: "spec", number }, {}, false);

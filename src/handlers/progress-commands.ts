@@ -4,6 +4,7 @@ import { atLeast, permissionOf } from "../github/permissions.js";
 import type { CommandContext, CommandDefinition, CommandOutcome } from "./commands.js";
 import { syncRepository } from "./dependency-sync.js";
 import { type ProgressReport, readProgressState, refreshProgress } from "./progress-sync.js";
+import type { Runtime } from "./runtime.js";
 
 /** Who may run the commands that write (`/batch dashboard`, `/batch sync`): they only repair derived state. */
 const WRITERS = "people with triage access or more";
@@ -68,13 +69,15 @@ export function dashboardCommand(): CommandDefinition {
   };
 }
 
-export function syncCommand(): CommandDefinition {
+export function syncCommand(
+  steps: () => ReadonlyArray<(rt: Runtime) => Promise<string>> = () => [],
+): CommandDefinition {
   return {
     help: {
       name: "sync",
       usage: "/batch sync",
       description:
-        "Re-syncs the whole repository: readiness labels, the project board and the dashboard; replies with what it repaired.",
+        "Re-syncs the whole repository: readiness labels, batch task lists and reports, the project board and the dashboard; replies with what it repaired.",
       whoCanUse: WRITERS,
       examples: ["/batch sync"],
     },
@@ -82,8 +85,10 @@ export function syncCommand(): CommandDefinition {
       const denied = await refused(ctx, "sync");
       if (denied) return denied;
       const labels = await syncRepository(ctx);
+      const repaired: string[] = [];
+      for (const step of steps()) repaired.push(await step(ctx));
       const progress = await refreshProgress(ctx);
-      return { reply: syncReply(labels.labelChanges, labels.failures, progress) };
+      return { reply: syncReply(labels.labelChanges, labels.failures, progress, repaired) };
     },
   };
 }
@@ -104,6 +109,7 @@ function syncReply(
   labelChanges: ReadonlyArray<{ number: number; change: LabelChange }>,
   labelFailures: readonly string[],
   progress: ProgressReport,
+  repaired: readonly string[] = [],
 ): string {
   const lines: string[] = [];
   lines.push(
@@ -114,6 +120,7 @@ function syncReply(
           .join(", ")}${labelChanges.length > 20 ? ", …" : ""})`
       : "- Labels: all right",
   );
+  lines.push(...repaired);
   const board = progress.board;
   if (board) {
     const repaired = [

@@ -73,7 +73,11 @@ export function isProgressRelevant(payload: IssuesPayload, config: BatchConfig):
  * here directly. Refreshes of one repository are coalesced: a burst costs the running refresh plus one more.
  */
 export function registerProgress(deps: AppDeps): void {
-  deps.commands.push(statusCommand(), dashboardCommand(), syncCommand());
+  deps.commands.push(
+    statusCommand(),
+    dashboardCommand(),
+    syncCommand(() => deps.syncSteps),
+  );
   deps.configProbes = [...(deps.configProbes ?? []), boardConfigProbe];
   const coalescer = new Coalescer();
   const refresh = (rt: Runtime, why: string) =>

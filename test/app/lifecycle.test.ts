@@ -581,3 +581,29 @@ describe("request budgets", () => {
     expect(kinds.filter((k) => k.startsWith("write"))).toHaveLength(2);
   });
 });
+
+describe("/batch sync", () => {
+  it("rebuilds stale batch task lists and says which batch issues it repaired", async () => {
+    setup();
+    // A SPEC closed while batchbot was down: the batch issue never heard of it.
+    const spec = h.fake.issue(R, 2);
+    spec.state = "CLOSED";
+    spec.stateReason = "NOT_PLANNED";
+    expect(taskLines(batchIssue().body).map((t) => t.checked)).toEqual([false, false, false]);
+    h.fake.repo(R).collaborators.set("maintainer", "write");
+    h.fake.addIssue(R, { number: 99, title: "Operations" });
+    await command("maintainer", "/batch sync", "MEMBER", 99);
+    expect(taskLines(batchIssue().body).map((t) => t.checked)).toEqual([false, true, false]);
+    const reply = h.fake.botComments(R, 99).at(-1)!.body;
+    expect(reply, reply).toContain("- Batch issues: #50 brought up to date (of 1 open)");
+
+    h.fake.reset();
+    await command("maintainer", "/batch sync", "MEMBER", 99);
+    expect(h.fake.botComments(R, 99).at(-1)!.body).toContain("- Batch issues: all 1 open ones right");
+    expect(
+      h.fake.requests.filter(
+        (r) => r.operation === "BatchbotWrites" && JSON.stringify(r.body).includes("updateIssue"),
+      ),
+    ).toEqual([]);
+  });
+});
