@@ -1,4 +1,4 @@
-import { DASHBOARD_MARKER, DASHBOARD_TITLE } from "../domain/dashboard.js";
+import { DASHBOARD_MARKER } from "../domain/dashboard.js";
 import type { Mutation } from "./mutations.js";
 import type { DashboardIssue } from "./progress-reader.js";
 import { sameLogin } from "./sticky-reader.js";
@@ -21,40 +21,8 @@ export function sameBody(current: string, rendered: string): boolean {
   return norm(current) === norm(rendered);
 }
 
-export function createDashboardMutation(
-  repositoryId: string,
-  body: string,
-  labelId: string | null,
-): Mutation {
-  return {
-    field: "createIssue",
-    inputType: "CreateIssueInput",
-    input: { repositoryId, title: DASHBOARD_TITLE, body, ...(labelId ? { labelIds: [labelId] } : {}) },
-    select: "issue { id number }",
-    describe: "open the dashboard issue",
-  };
-}
-
 export function createdIssue(result: unknown): { id: string; number: number } | null {
   return (result as { issue?: { id: string; number: number } | null } | null)?.issue ?? null;
-}
-
-export function updateBodyMutation(issueId: string, number: number, body: string): Mutation {
-  return {
-    field: "updateIssue",
-    inputType: "UpdateIssueInput",
-    input: { id: issueId, body },
-    describe: `#${number}: rewrite the dashboard`,
-  };
-}
-
-export function reopenMutation(issueId: string, number: number): Mutation {
-  return {
-    field: "reopenIssue",
-    inputType: "ReopenIssueInput",
-    input: { issueId },
-    describe: `#${number}: reopen the dashboard`,
-  };
 }
 
 export function pinMutation(issueId: string, number: number): Mutation {

@@ -110,3 +110,28 @@ export function closeIssueMutation(
     describe: `${describe}: close as ${stateReason.toLowerCase().replace("_", " ")}`,
   };
 }
+
+export function issueBodyMutation(issueId: string, body: string, describe: string): Mutation {
+  return {
+    field: "updateIssue",
+    inputType: "UpdateIssueInput",
+    input: { id: issueId, body },
+    describe: `${describe}: update body`,
+  };
+}
+
+export function createIssueMutation(
+  repositoryId: string,
+  title: string,
+  body: string,
+  labelIds: string[],
+  describe: string,
+): Mutation {
+  return {
+    field: "createIssue",
+    inputType: "CreateIssueInput",
+    input: { repositoryId, title, body, labelIds },
+    select: "issue { id number }",
+    describe: `${describe}: open`,
+  };
+}

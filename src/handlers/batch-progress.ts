@@ -11,8 +11,7 @@ import {
   readSpecBatch,
 } from "../github/batch-progress-reader.js";
 import { readBatches } from "../github/batch-reader.js";
-import { closeIssueMutation } from "../github/issue-writer.js";
-import { issueBodyMutation } from "../github/lifecycle-writer.js";
+import { closeIssueMutation, issueBodyMutation } from "../github/issue-writer.js";
 import { type Mutation, runMutations } from "../github/mutations.js";
 import type { Lock } from "../infra/lock.js";
 import { ensureLabels } from "./dependency-sync.js";

@@ -9,9 +9,13 @@ import {
   renderKnowledgeBody,
 } from "../domain/knowledge.js";
 import type { RepoRef } from "../domain/references.js";
-import { closeIssueMutation, stickyMutation } from "../github/issue-writer.js";
+import {
+  closeIssueMutation,
+  createIssueMutation,
+  issueBodyMutation,
+  stickyMutation,
+} from "../github/issue-writer.js";
 import { readKnowledgeIssues } from "../github/knowledge-reader.js";
-import { createIssueMutation, issueBodyMutation } from "../github/lifecycle-writer.js";
 import { type Mutation, runMutations } from "../github/mutations.js";
 import type { Lock } from "../infra/lock.js";
 import { REPORT_TEXT } from "./batch-progress.js";

@@ -1,19 +1,17 @@
 import { type BoardPlan, planBoard } from "../domain/board-plan.js";
 import { type BoardRow, boardRows } from "../domain/board-state.js";
-import { type BoardSummary, renderDashboard } from "../domain/dashboard.js";
+import { type BoardSummary, DASHBOARD_TITLE, renderDashboard } from "../domain/dashboard.js";
 import { computeMetrics, type Metrics } from "../domain/metrics.js";
 import { describeProject, projectRef } from "../domain/project-ref.js";
 import { buildRegistry } from "../domain/registry.js";
+import { createdIssue, findDashboard, pinMutation, sameBody } from "../github/dashboard-issue.js";
 import {
-  createDashboardMutation,
-  createdIssue,
-  findDashboard,
-  pinMutation,
-  reopenMutation,
-  sameBody,
-  updateBodyMutation,
-} from "../github/dashboard-issue.js";
-import { createLabelMutation, labelMutations } from "../github/issue-writer.js";
+  createIssueMutation,
+  createLabelMutation,
+  issueBodyMutation,
+  labelMutations,
+  reopenIssueMutation,
+} from "../github/issue-writer.js";
 import { type Mutation, type MutationOutcome, runMutations } from "../github/mutations.js";
 import { type ProgressSnapshot, readProgress } from "../github/progress-reader.js";
 import {
@@ -128,7 +126,15 @@ function firstWrites(
       out.labelAt =
         mutations.push(createLabelMutation(dashboard.repositoryId, dashboard.labelName, "dashboard")) - 1;
     out.issueAt =
-      mutations.push(createDashboardMutation(dashboard.repositoryId, dashboard.body, dashboard.labelId)) - 1;
+      mutations.push(
+        createIssueMutation(
+          dashboard.repositoryId,
+          DASHBOARD_TITLE,
+          dashboard.body,
+          dashboard.labelId ? [dashboard.labelId] : [],
+          "the dashboard",
+        ),
+      ) - 1;
   }
   return out;
 }
@@ -266,7 +272,8 @@ function dashboardWrites(
           `#${created.number}`,
         ),
       );
-    if (!sameBody(created.body, body)) out.push(updateBodyMutation(created.id, created.number, body));
+    if (!sameBody(created.body, body))
+      out.push(issueBodyMutation(created.id, body, `dashboard #${created.number}`));
     if (pin) out.push(pinMutation(created.id, created.number));
     return out;
   }
@@ -280,9 +287,9 @@ function dashboardWrites(
     return out;
   }
   const reopen = dashboard.state === "CLOSED";
-  if (reopen) out.push(reopenMutation(dashboard.id, dashboard.number));
+  if (reopen) out.push(reopenIssueMutation(dashboard.id, `dashboard #${dashboard.number}`));
   const changed = !sameBody(dashboard.body, body);
-  if (changed) out.push(updateBodyMutation(dashboard.id, dashboard.number, body));
+  if (changed) out.push(issueBodyMutation(dashboard.id, body, `dashboard #${dashboard.number}`));
   if (mode === "open" && pin && !dashboard.isPinned) out.push(pinMutation(dashboard.id, dashboard.number));
   report.dashboard = {
     number: dashboard.number,

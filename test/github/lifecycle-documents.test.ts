@@ -1,13 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { batchStatesDocument, specBatchDocument } from "../../src/github/batch-progress-reader.js";
-import { closeIssueMutation } from "../../src/github/issue-writer.js";
+import { closeIssueMutation, createIssueMutation, issueBodyMutation } from "../../src/github/issue-writer.js";
 import { KNOWLEDGE_QUERY } from "../../src/github/knowledge-reader.js";
-import {
-  createIssueMutation,
-  issueBodyMutation,
-  removeSubIssueMutation,
-  unassignMutation,
-} from "../../src/github/lifecycle-writer.js";
+import { removeSubIssueMutation, unassignMutation } from "../../src/github/lifecycle-writer.js";
 import { type Mutation, mutationDocument } from "../../src/github/mutations.js";
 import { validateDocument } from "../helpers/schema.js";
 

@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
+import { DASHBOARD_TITLE } from "../../src/domain/dashboard.js";
+import { pinMutation } from "../../src/github/dashboard-issue.js";
 import {
-  createDashboardMutation,
-  pinMutation,
-  reopenMutation,
-  updateBodyMutation,
-} from "../../src/github/dashboard-issue.js";
+  createIssueMutation,
+  issueBodyMutation,
+  reopenIssueMutation,
+} from "../../src/github/issue-writer.js";
 import { mutationDocument } from "../../src/github/mutations.js";
 import { PROGRESS_QUERY } from "../../src/github/progress-reader.js";
 import { addItemMutation, createFieldMutation, fieldWriteMutation } from "../../src/github/projects.js";
@@ -48,9 +49,9 @@ describe("progress GraphQL documents", () => {
       fieldWriteMutation("P", write("status", "ready"), "PVTI_1", fields)!,
       fieldWriteMutation("P", write("agent", "db-agent"), "PVTI_1", fields)!,
       fieldWriteMutation("P", write("agent", null), "PVTI_1", fields)!,
-      createDashboardMutation("R", "body", "LA_1"),
-      updateBodyMutation("I_9", 9, "body"),
-      reopenMutation("I_9", 9),
+      createIssueMutation("R", DASHBOARD_TITLE, "body", ["LA_1"], "the dashboard"),
+      issueBodyMutation("I_9", "body", "dashboard #9"),
+      reopenIssueMutation("I_9", "dashboard #9"),
       pinMutation("I_9", 9),
     ];
     expect(mutations.map((m) => m.field)).toEqual([
