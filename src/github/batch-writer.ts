@@ -55,10 +55,6 @@ export interface OpenedIssue {
   url: string;
 }
 
-export function openedIssue(result: unknown): OpenedIssue | null {
-  return (result as { issue?: OpenedIssue | null } | null)?.issue ?? null;
-}
-
 const PER_REQUEST = 50;
 
 /**

@@ -21,10 +21,6 @@ export function sameBody(current: string, rendered: string): boolean {
   return norm(current) === norm(rendered);
 }
 
-export function createdIssue(result: unknown): { id: string; number: number } | null {
-  return (result as { issue?: { id: string; number: number } | null } | null)?.issue ?? null;
-}
-
 export function pinMutation(issueId: string, number: number): Mutation {
   return {
     field: "pinIssue",

@@ -135,3 +135,10 @@ export function createIssueMutation(
     describe: `${describe}: open`,
   };
 }
+
+/** The issue a `createIssue` field returned (its selection decides which fields are there), or `null`. */
+export function createdIssue<T extends { id: string; number: number } = { id: string; number: number }>(
+  result: unknown,
+): T | null {
+  return (result as { issue?: T | null } | null)?.issue ?? null;
+}

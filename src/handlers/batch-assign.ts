@@ -21,12 +21,12 @@ import {
   assignMutation,
   type BatchLinks,
   lookupAssignable,
+  type OpenedIssue,
   openBatchMutation,
-  openedIssue,
   readBatchLinks,
   subIssueMutation,
 } from "../github/batch-writer.js";
-import { createLabelMutation } from "../github/issue-writer.js";
+import { createdIssue, createLabelMutation } from "../github/issue-writer.js";
 import { type Mutation, runMutations } from "../github/mutations.js";
 import { mayCommand } from "../github/permissions.js";
 import { react } from "../github/reactions.js";
@@ -274,7 +274,7 @@ export async function runAssignment(
       drafts.map((d) => openBatchMutation(snapshot.repositoryId, d, labelId!, userOf(d.meta.agent))),
     );
     drafts.forEach((d, i) => {
-      const issue = openedIssue(outcome.results[i]);
+      const issue = createdIssue<OpenedIssue>(outcome.results[i]);
       if (issue) opened.set(d.meta.id, issue);
     });
   }

@@ -11,6 +11,7 @@ import {
 import type { RepoRef } from "../domain/references.js";
 import {
   closeIssueMutation,
+  createdIssue,
   createIssueMutation,
   issueBodyMutation,
   stickyMutation,
@@ -106,8 +107,7 @@ export async function recordDiscoveries(
       result.failures.push(...outcome.failures.map((f) => `${f.mutation.describe}: ${f.message}`));
       if (outcome.failures.length) return result;
       if (!registry) {
-        const opened = (outcome.results[0] as { issue?: { number: number } } | null)?.issue;
-        result.registry = opened?.number ?? null;
+        result.registry = createdIssue(outcome.results[0])?.number ?? null;
       }
     }
     result.failures.push(`knowledge registry still changing after ${ATTEMPTS} attempts`);

@@ -4,8 +4,9 @@ import { type BoardSummary, DASHBOARD_TITLE, renderDashboard } from "../domain/d
 import { computeMetrics, type Metrics } from "../domain/metrics.js";
 import { describeProject, projectRef } from "../domain/project-ref.js";
 import { buildRegistry } from "../domain/registry.js";
-import { createdIssue, findDashboard, pinMutation, sameBody } from "../github/dashboard-issue.js";
+import { findDashboard, pinMutation, sameBody } from "../github/dashboard-issue.js";
 import {
+  createdIssue,
   createIssueMutation,
   createLabelMutation,
   issueBodyMutation,
