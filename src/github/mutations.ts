@@ -56,3 +56,14 @@ export async function runMutations(
   }
   return outcome;
 }
+
+/** The failures of a mutation run, each as "what it was: what GitHub said". */
+export function describeFailures(outcome: MutationOutcome): string[] {
+  return outcome.failures.map((f) => `${f.mutation.describe}: ${f.message}`);
+}
+
+/** Adds a mutation run's requests and failures to a handler's report. */
+export function recordWrites(report: { writes: number; failures: string[] }, outcome: MutationOutcome): void {
+  report.writes += outcome.requests;
+  report.failures.push(...describeFailures(outcome));
+}

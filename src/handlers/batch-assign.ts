@@ -27,7 +27,7 @@ import {
   subIssueMutation,
 } from "../github/batch-writer.js";
 import { createdIssue, createLabelMutation } from "../github/issue-writer.js";
-import { type Mutation, runMutations } from "../github/mutations.js";
+import { type Mutation, recordWrites, runMutations } from "../github/mutations.js";
 import { mayCommand } from "../github/permissions.js";
 import { react } from "../github/reactions.js";
 import { lookupIssues, readRegistry } from "../github/registry-reader.js";
@@ -255,8 +255,7 @@ export async function runAssignment(
   const userOf = (login: string) => assignable.users.get(login.toLowerCase()) ?? null;
   const run = async (mutations: Mutation[]) => {
     const outcome = await runMutations(rt.octokit, mutations);
-    result.writes += outcome.requests;
-    result.failures.push(...outcome.failures.map((f) => `${f.mutation.describe}: ${f.message}`));
+    recordWrites(result, outcome);
     return outcome;
   };
 

@@ -12,7 +12,7 @@ import {
 } from "../github/batch-progress-reader.js";
 import { readBatches } from "../github/batch-reader.js";
 import { closeIssueMutation, issueBodyMutation } from "../github/issue-writer.js";
-import { type Mutation, runMutations } from "../github/mutations.js";
+import { describeFailures, type Mutation, runMutations } from "../github/mutations.js";
 import type { Lock } from "../infra/lock.js";
 import { ensureLabels } from "./dependency-sync.js";
 import type { AppDeps } from "./deps.js";
@@ -154,7 +154,7 @@ export async function refreshBatches(
     const outcome = await runMutations(rt.octokit, mutations);
     result.writes += outcome.requests;
     if (outcome.failures.length === mutations.length) result.progressChanged = false;
-    result.failures.push(...outcome.failures.map((f) => `${f.mutation.describe}: ${f.message}`));
+    result.failures.push(...describeFailures(outcome));
     const failedCloses = new Set(
       outcome.failures.filter((f) => f.mutation.field === "closeIssue").map((f) => f.mutation.input.issueId),
     );

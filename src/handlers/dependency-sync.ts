@@ -19,7 +19,7 @@ import { hasLabel, type IssueRecord, isSpec, type Spec } from "../domain/spec.js
 import { withSection } from "../domain/sticky.js";
 import { mirrorDependencyLinks } from "../github/dependency-links.js";
 import { createLabelMutation, labelMutations, stickyMutation } from "../github/issue-writer.js";
-import { type Mutation, runMutations } from "../github/mutations.js";
+import { describeFailures, type Mutation, recordWrites, runMutations } from "../github/mutations.js";
 import { type ExternalIssue, lookupIssues, readRegistry } from "../github/registry-reader.js";
 import { readStickyComments } from "../github/sticky-reader.js";
 import type { RequestCount, Runtime } from "./runtime.js";
@@ -130,7 +130,7 @@ export async function ensureLabels(
     const label = (result as { label?: { id: string; name: string } } | null)?.label;
     if (label) labelIds.set(label.name.toLowerCase(), label.id);
   });
-  report.failures.push(...outcome.failures.map((f) => `${f.mutation.describe}: ${f.message}`));
+  report.failures.push(...describeFailures(outcome));
 }
 
 function emptyReport(): SyncReport {
@@ -233,8 +233,7 @@ export async function syncAfterChange(rt: Runtime, change: IssueChange): Promise
 
   if (mutations.length) {
     const outcome = await runMutations(rt.octokit, mutations);
-    report.writes += outcome.requests;
-    report.failures.push(...outcome.failures.map((f) => `${f.mutation.describe}: ${f.message}`));
+    recordWrites(report, outcome);
   }
 
   const changedSpec = after.specs.get(key);
@@ -289,8 +288,7 @@ export async function syncRepository(rt: Runtime): Promise<SyncReport> {
   const mutations = await labelWrites(rt, snapshot, plans, report);
   if (mutations.length) {
     const outcome = await runMutations(rt.octokit, mutations);
-    report.writes += outcome.requests;
-    report.failures.push(...outcome.failures.map((f) => `${f.mutation.describe}: ${f.message}`));
+    recordWrites(report, outcome);
   }
   return report;
 }

@@ -17,7 +17,7 @@ import {
   stickyMutation,
 } from "../github/issue-writer.js";
 import { readKnowledgeIssues } from "../github/knowledge-reader.js";
-import { type Mutation, runMutations } from "../github/mutations.js";
+import { type Mutation, recordWrites, runMutations } from "../github/mutations.js";
 import type { Lock } from "../infra/lock.js";
 import { REPORT_TEXT } from "./batch-progress.js";
 import { ensureLabels } from "./dependency-sync.js";
@@ -103,8 +103,7 @@ export async function recordDiscoveries(
           );
       }
       const outcome = await runMutations(rt.octokit, mutations);
-      result.writes += outcome.requests;
-      result.failures.push(...outcome.failures.map((f) => `${f.mutation.describe}: ${f.message}`));
+      recordWrites(result, outcome);
       if (outcome.failures.length) return result;
       if (!registry) {
         result.registry = createdIssue(outcome.results[0])?.number ?? null;

@@ -13,7 +13,7 @@ import {
   labelMutations,
   reopenIssueMutation,
 } from "../github/issue-writer.js";
-import { type Mutation, type MutationOutcome, runMutations } from "../github/mutations.js";
+import { type Mutation, type MutationOutcome, recordWrites, runMutations } from "../github/mutations.js";
 import { type ProgressSnapshot, readProgress } from "../github/progress-reader.js";
 import {
   addedItemId,
@@ -302,7 +302,6 @@ function dashboardWrites(
 async function send(rt: Runtime, mutations: Mutation[], report: ProgressReport): Promise<MutationOutcome> {
   if (mutations.length === 0) return { results: [], failures: [], requests: 0 };
   const outcome = await runMutations(rt.octokit, mutations);
-  report.writes += outcome.requests;
-  report.failures.push(...outcome.failures.map((f) => `${f.mutation.describe}: ${f.message}`));
+  recordWrites(report, outcome);
   return outcome;
 }

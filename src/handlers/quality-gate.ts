@@ -26,7 +26,7 @@ import { hasLabel, type IssueRecord } from "../domain/spec.js";
 import { parseSticky, withSection } from "../domain/sticky.js";
 import { upsertCheckRun } from "../github/checks.js";
 import { closeIssueMutation, reopenIssueMutation, stickyMutation } from "../github/issue-writer.js";
-import { type Mutation, runMutations } from "../github/mutations.js";
+import { type Mutation, recordWrites, runMutations } from "../github/mutations.js";
 import {
   type GateReadContext,
   type GateSnapshot,
@@ -160,8 +160,7 @@ async function writeSpecChanges(
   for (const { spec, state } of evaluations) if (state.validated) mutations.push(...clearGateNote(spec));
   if (mutations.length === 0) return;
   const outcome = await runMutations(rt.octokit, mutations);
-  report.writes += outcome.requests;
-  report.failures.push(...outcome.failures.map((f) => `${f.mutation.describe}: ${f.message}`));
+  recordWrites(report, outcome);
 }
 
 /** SPEC numbers of this repository that pull request bodies close. */
@@ -337,8 +336,7 @@ export async function forceCloseSpec(
   const sticky = stickyMutation(target.subjectId, target.comment, body, `#${request.number}`);
   if (sticky) mutations.push(sticky);
   const outcome = await runMutations(rt.octokit, mutations);
-  report.writes += outcome.requests;
-  report.failures.push(...outcome.failures.map((f) => `${f.mutation.describe}: ${f.message}`));
+  recordWrites(report, outcome);
   if (outcome.failures.length) return report;
 
   // Only the closed issue's number, SPEC label and state matter to the sync, which reads everything else fresh.
