@@ -422,6 +422,11 @@ function labelVariables(labels: GateLabels) {
   };
 }
 
+/** An empty snapshot that has cost the one request about to be made. */
+function oneRequestSnapshot(): GateSnapshot {
+  return { repositoryId: "", labelIds: new Map(), pullRequest: null, specs: new Map(), requests: 1 };
+}
+
 /**
  * Everything the gate needs about one pull request, in one request: the pull request with its reviews and head
  * commit checks, every SPEC it closes (GitHub's links, plus `bodyNumbers` the caller found in the body it was sent)
@@ -434,13 +439,7 @@ export async function readPullRequestGate(
   bodyNumbers: readonly number[],
   e2eCheck: string | null,
 ): Promise<GateSnapshot> {
-  const snapshot: GateSnapshot = {
-    repositoryId: "",
-    labelIds: new Map(),
-    pullRequest: null,
-    specs: new Map(),
-    requests: 1,
-  };
+  const snapshot = oneRequestSnapshot();
   const known = [...new Set(bodyNumbers)].filter((n) => n !== number);
   const variables: Record<string, unknown> = {
     owner: ctx.repo.owner,
@@ -491,13 +490,7 @@ export async function readSpecGates(
   numbers: readonly number[],
   e2eCheck: string | null,
 ): Promise<GateSnapshot> {
-  const snapshot: GateSnapshot = {
-    repositoryId: "",
-    labelIds: new Map(),
-    pullRequest: null,
-    specs: new Map(),
-    requests: 1,
-  };
+  const snapshot = oneRequestSnapshot();
   const variables: Record<string, unknown> = {
     owner: ctx.repo.owner,
     name: ctx.repo.repo,
