@@ -1,33 +1,17 @@
-import { randomUUID } from "node:crypto";
-import { Redis } from "ioredis";
 import nock from "nock";
-import { afterAll, afterEach, describe, expect, inject, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { formatLoadReport, type LoadContext, runLoad } from "../../bench/load.js";
 import { syntheticIssues } from "../../bench/synthetic-specs.js";
 import { decodeBatchMeta } from "../../src/domain/batch.js";
-import { LocalLock, type Lock } from "../../src/infra/lock.js";
-import { RedisLock } from "../../src/infra/redis-lock.js";
+import { LocalLock } from "../../src/infra/lock.js";
 import type { Harness } from "../helpers/harness.js";
+import { redisLocks } from "./fixtures/redis-locks.js";
 
 const PLAN = "acme/plan";
 const AGENTS = ["a1", "a2", "a3", "a4", "a5", "a6"];
 
-const clients: Redis[] = [];
-afterEach(() => {
-  for (const c of clients.splice(0)) c.disconnect();
-});
 afterAll(() => nock.disableNetConnect());
-
-/** One RedisLock per instance, each on its own connection, as two processes would have. */
-function redisLocks(): (instance: number) => Lock {
-  const prefix = randomUUID();
-  return () => {
-    const redis = new Redis(inject("redisUrl"));
-    clients.push(redis);
-    return new RedisLock(redis, { prefix, retryDelayMs: 10 });
-  };
-}
 
 /** A second repository with 60 independent SPECs, six agents and a maintainer who plans. */
 function seedPlanning(h: Harness): void {

@@ -1,27 +1,10 @@
-import { randomUUID } from "node:crypto";
-import { Redis } from "ioredis";
 import nock from "nock";
-import { afterAll, afterEach, describe, expect, inject, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { formatLoadReport, type LoadContext, runLoad } from "../../bench/load.js";
-import type { Lock } from "../../src/infra/lock.js";
-import { RedisLock } from "../../src/infra/redis-lock.js";
 import { claimApp, noLock } from "./fixtures/claim-app.js";
+import { redisLocks } from "./fixtures/redis-locks.js";
 
-const clients: Redis[] = [];
-afterEach(() => {
-  for (const c of clients.splice(0)) c.disconnect();
-});
 afterAll(() => nock.disableNetConnect());
-
-/** One RedisLock per instance, each on its own connection, as two processes would have. */
-function redisLocks(): (instance: number) => Lock {
-  const prefix = randomUUID();
-  return () => {
-    const redis = new Redis(inject("redisUrl"));
-    clients.push(redis);
-    return new RedisLock(redis, { prefix, retryDelayMs: 10 });
-  };
-}
 
 const CLAIMS = 30;
 
