@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { MAX_COMMANDS_PER_COMMENT } from "../../src/features/shared/command-events.js";
 import { MAX_COMMENT_LENGTH } from "../../src/github/replies.js";
-import { MAX_COMMANDS_PER_COMMENT } from "../../src/handlers/command-events.js";
 import { createHarness, type Harness } from "../helpers/harness.js";
 import { outsideCodeSpans } from "../helpers/markdown.js";
 

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { decodeBatchMeta } from "../../src/domain/batch.js";
 import { reportSection, taskLines } from "../../src/domain/batch-body.js";
 import { type Discovery, renderKnowledgeBody } from "../../src/domain/knowledge.js";
-import { REPORT_TEXT } from "../../src/handlers/batch-progress.js";
+import { REPORT_TEXT } from "../../src/features/batch-tasks/run.js";
 import type { FakeIssue } from "../helpers/fake-github.js";
 import { createHarness, type Harness } from "../helpers/harness.js";
 import { installLifecycleFake, seedBatch } from "../helpers/lifecycle.js";

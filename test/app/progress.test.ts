@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { parseConfig } from "../../src/domain/config.js";
-import type { IssuesPayload } from "../../src/handlers/issue-events.js";
-import { isProgressRelevant } from "../../src/handlers/progress-events.js";
+import { isProgressRelevant } from "../../src/features/board-and-dashboard/events.js";
+import type { IssuesPayload } from "../../src/features/shared/issue-payload.js";
 import type { FakeIssue } from "../helpers/fake-github.js";
 import { projectsOf } from "../helpers/fake-projects.js";
 import { BOT, createHarness, examplePayload, type Harness, repositoryPayload } from "../helpers/harness.js";

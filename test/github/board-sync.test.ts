@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { BOARD_STATUSES } from "../../src/domain/board-state.js";
-import { refreshProgress } from "../../src/handlers/progress-sync.js";
+import { refreshProgress } from "../../src/features/board-and-dashboard/run.js";
 import { projectsOf } from "../helpers/fake-projects.js";
 import { createHarness, type Harness } from "../helpers/harness.js";
 import { AGENTS, REPO, runtimeFor, seedAssignment } from "../helpers/progress-fixtures.js";

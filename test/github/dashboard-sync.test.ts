@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { refreshProgress } from "../../src/handlers/progress-sync.js";
+import { refreshProgress } from "../../src/features/board-and-dashboard/run.js";
 import type { FakeIssue } from "../helpers/fake-github.js";
 import { BOT, createHarness, type Harness } from "../helpers/harness.js";
 import { addBatchIssue, batchMeta, REPO, runtimeFor, seedAssignment } from "../helpers/progress-fixtures.js";

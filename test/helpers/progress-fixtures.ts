@@ -1,7 +1,7 @@
 import { pino } from "pino";
 import { type BatchMeta, encodeBatchMeta } from "../../src/domain/batch.js";
 import { parseConfig } from "../../src/domain/config.js";
-import type { Runtime } from "../../src/handlers/runtime.js";
+import type { Runtime } from "../../src/features/shared/runtime.js";
 import type { FakeIssue } from "./fake-github.js";
 import { BOT, type Harness } from "./harness.js";
 

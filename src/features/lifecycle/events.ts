@@ -1,16 +1,16 @@
 import type { Context } from "probot";
-import { decodeBatchMeta } from "../domain/batch.js";
-import { countMessage, uncountMessage } from "../domain/batch-changes.js";
-import { parseCommands } from "../domain/commands.js";
-import { hasLabel, isSpec } from "../domain/spec.js";
-import { readBatches } from "../github/batch-reader.js";
-import { sameLogin } from "../github/sticky-reader.js";
-import { type BatchTarget, followProgress, type RefreshResult, refreshBatches } from "./batch-progress.js";
-import { type AppDeps, runtimeOf } from "./deps.js";
-import type { IssuesPayload } from "./issue-events.js";
-import { type AfterCompletion, lifecycleCommands } from "./lifecycle-commands.js";
-import { nextCommand, openNextBatch } from "./next-batch.js";
-import type { Runtime } from "./runtime.js";
+import { decodeBatchMeta } from "../../domain/batch.js";
+import { countMessage, uncountMessage } from "../../domain/batch-changes.js";
+import { parseCommands } from "../../domain/commands.js";
+import { hasLabel, isSpec } from "../../domain/spec.js";
+import { readBatches } from "../../github/batch-reader.js";
+import { sameLogin } from "../../github/sticky-reader.js";
+import { nextCommand, openNextBatch } from "../assignment/next.js";
+import { type BatchTarget, followProgress, type RefreshResult, refreshBatches } from "../batch-tasks/run.js";
+import { type AppDeps, runtimeOf } from "../shared/deps.js";
+import type { IssuesPayload } from "../shared/issue-payload.js";
+import type { Runtime } from "../shared/runtime.js";
+import { type AfterCompletion, lifecycleCommands } from "./commands.js";
 
 /** Comment authors GitHub says belong to the repository (owner, organisation member, collaborator). */
 const MAINTAINERS = new Set(["OWNER", "MEMBER", "COLLABORATOR"]);

@@ -1,5 +1,5 @@
-import { parseClosingReferences } from "../domain/closing-references.js";
-import { decodeMetadata } from "../domain/metadata.js";
+import { parseClosingReferences } from "../../domain/closing-references.js";
+import { decodeMetadata } from "../../domain/metadata.js";
 import {
   type Eligibility,
   evaluateGate,
@@ -10,7 +10,7 @@ import {
   type PullRequestGate,
   type SpecGateState,
   specGateState,
-} from "../domain/quality-gate.js";
+} from "../../domain/quality-gate.js";
 import {
   FORCED_CLOSE_METADATA,
   type ForcedClose,
@@ -18,15 +18,15 @@ import {
   renderForcedClose,
   renderGateCheck,
   renderGateMissing,
-} from "../domain/quality-gate-report.js";
-import type { LabelChange } from "../domain/readiness.js";
-import { isNoChange } from "../domain/readiness.js";
-import { sameRepo } from "../domain/references.js";
-import { hasLabel, type IssueRecord } from "../domain/spec.js";
-import { parseSticky, withSection } from "../domain/sticky.js";
-import { upsertCheckRun } from "../github/checks.js";
-import { closeIssueMutation, reopenIssueMutation, stickyMutation } from "../github/issue-writer.js";
-import { type Mutation, recordWrites, runMutations } from "../github/mutations.js";
+} from "../../domain/quality-gate-report.js";
+import type { LabelChange } from "../../domain/readiness.js";
+import { isNoChange } from "../../domain/readiness.js";
+import { sameRepo } from "../../domain/references.js";
+import { hasLabel, type IssueRecord } from "../../domain/spec.js";
+import { parseSticky, withSection } from "../../domain/sticky.js";
+import { upsertCheckRun } from "../../github/checks.js";
+import { closeIssueMutation, reopenIssueMutation, stickyMutation } from "../../github/issue-writer.js";
+import { type Mutation, recordWrites, runMutations } from "../../github/mutations.js";
 import {
   type GateReadContext,
   type GateSnapshot,
@@ -34,11 +34,11 @@ import {
   readPullRequestGate,
   readSpecGates,
   type SpecView,
-} from "../github/quality-gate-reader.js";
-import { readStickyComments, sameLogin } from "../github/sticky-reader.js";
-import { type Candidate, type EventCache, resolveEligibility } from "../github/validators.js";
-import { labelWrites, syncAfterChange } from "./dependency-sync.js";
-import type { RequestCount, Runtime } from "./runtime.js";
+} from "../../github/quality-gate-reader.js";
+import { readStickyComments, sameLogin } from "../../github/sticky-reader.js";
+import { type Candidate, type EventCache, resolveEligibility } from "../../github/validators.js";
+import { labelWrites, syncAfterChange } from "../dependencies/run.js";
+import type { RequestCount, Runtime } from "../shared/runtime.js";
 
 /** The sticky comment section saying what a reopened SPEC still misses. */
 export const GATE_SECTION = "quality-gate";

@@ -1,7 +1,7 @@
-import { type CommandHelp, renderHelp, renderUsage } from "../domain/command-help.js";
-import type { CommandLine } from "../domain/commands.js";
-import { inlineCode } from "../domain/markdown.js";
-import type { Reaction } from "../github/reactions.js";
+import { type CommandHelp, renderHelp, renderUsage } from "../../domain/command-help.js";
+import type { CommandLine } from "../../domain/commands.js";
+import { inlineCode } from "../../domain/markdown.js";
+import type { Reaction } from "../../github/reactions.js";
 import type { Runtime } from "./runtime.js";
 
 /** Where a command was given. */

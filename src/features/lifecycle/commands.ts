@@ -1,5 +1,5 @@
-import { type BatchMeta, decodeBatchMeta } from "../domain/batch.js";
-import { withReleasedTasks } from "../domain/batch-body.js";
+import { type BatchMeta, decodeBatchMeta } from "../../domain/batch.js";
+import { withReleasedTasks } from "../../domain/batch-body.js";
 import {
   addBlocker,
   clearBlockers,
@@ -7,28 +7,33 @@ import {
   hasActiveBlocker,
   recordFoundExisting,
   releaseSpecs,
-} from "../domain/batch-changes.js";
-import { isSettled, specProgress } from "../domain/batch-report.js";
-import type { CommandLine } from "../domain/commands.js";
-import { type Discovery, specsNamedIn } from "../domain/knowledge.js";
-import { hasLabel, toSpec } from "../domain/spec.js";
-import { closeIssueMutation, labelMutations } from "../github/issue-writer.js";
-import { removeSubIssueMutation, unassignMutation } from "../github/lifecycle-writer.js";
-import type { Mutation } from "../github/mutations.js";
-import { atLeast, permissionOf } from "../github/permissions.js";
-import { sameLogin } from "../github/sticky-reader.js";
-import { planningLockKey } from "../infra/lock.js";
+} from "../../domain/batch-changes.js";
+import { isSettled, specProgress } from "../../domain/batch-report.js";
+import type { CommandLine } from "../../domain/commands.js";
+import { type Discovery, specsNamedIn } from "../../domain/knowledge.js";
+import { hasLabel, toSpec } from "../../domain/spec.js";
+import { closeIssueMutation, labelMutations } from "../../github/issue-writer.js";
+import { removeSubIssueMutation, unassignMutation } from "../../github/lifecycle-writer.js";
+import type { Mutation } from "../../github/mutations.js";
+import { atLeast, permissionOf } from "../../github/permissions.js";
+import { sameLogin } from "../../github/sticky-reader.js";
+import { planningLockKey } from "../../infra/lock.js";
 import {
   type BatchContext,
   followProgress,
   type RefreshOptions,
   type RefreshResult,
   refreshBatches,
-} from "./batch-progress.js";
-import { type CommandContext, type CommandDefinition, type CommandOutcome, UsageError } from "./commands.js";
-import type { AppDeps } from "./deps.js";
+} from "../batch-tasks/run.js";
+import {
+  type CommandContext,
+  type CommandDefinition,
+  type CommandOutcome,
+  UsageError,
+} from "../shared/command-registry.js";
+import type { AppDeps } from "../shared/deps.js";
+import type { Runtime } from "../shared/runtime.js";
 import { recordDiscoveries } from "./knowledge-registry.js";
-import type { Runtime } from "./runtime.js";
 
 const WHO = "the batch's agent; write, maintain or admin on the repository";
 

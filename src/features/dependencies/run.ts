@@ -1,12 +1,12 @@
-import type { BatchConfig } from "../domain/config.js";
-import type { DependencyStatus, LabelChange } from "../domain/readiness.js";
+import type { BatchConfig } from "../../domain/config.js";
+import type { DependencyStatus, LabelChange } from "../../domain/readiness.js";
 import {
   isNoChange,
   problemsEqual,
   readinessLabelChange,
   renderDependencyProblems,
-} from "../domain/readiness.js";
-import { type IssueRef, refKey } from "../domain/references.js";
+} from "../../domain/readiness.js";
+import { type IssueRef, refKey } from "../../domain/references.js";
 import {
   affectedBy,
   buildRegistry,
@@ -14,15 +14,15 @@ import {
   readinessOf,
   statusLookup,
   withVersion,
-} from "../domain/registry.js";
-import { hasLabel, type IssueRecord, isSpec, type Spec } from "../domain/spec.js";
-import { withSection } from "../domain/sticky.js";
-import { mirrorDependencyLinks } from "../github/dependency-links.js";
-import { createLabelMutation, labelMutations, stickyMutation } from "../github/issue-writer.js";
-import { describeFailures, type Mutation, recordWrites, runMutations } from "../github/mutations.js";
-import { type ExternalIssue, lookupIssues, readRegistry } from "../github/registry-reader.js";
-import { readStickyComments } from "../github/sticky-reader.js";
-import type { RequestCount, Runtime } from "./runtime.js";
+} from "../../domain/registry.js";
+import { hasLabel, type IssueRecord, isSpec, type Spec } from "../../domain/spec.js";
+import { withSection } from "../../domain/sticky.js";
+import { mirrorDependencyLinks } from "../../github/dependency-links.js";
+import { createLabelMutation, labelMutations, stickyMutation } from "../../github/issue-writer.js";
+import { describeFailures, type Mutation, recordWrites, runMutations } from "../../github/mutations.js";
+import { type ExternalIssue, lookupIssues, readRegistry } from "../../github/registry-reader.js";
+import { readStickyComments } from "../../github/sticky-reader.js";
+import type { RequestCount, Runtime } from "../shared/runtime.js";
 
 export const DEPENDENCY_SECTION = "dependencies";
 

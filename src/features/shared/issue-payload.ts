@@ -1,5 +1,5 @@
-import type { IssueRecord, IssueState, StateReason } from "../domain/spec.js";
-import type { IssueChange } from "./dependency-sync.js";
+import type { IssueRecord, IssueState, StateReason } from "../../domain/spec.js";
+import type { IssueChange } from "../dependencies/run.js";
 
 /** The subset of an `issues` webhook payload batchbot reads. */
 export interface IssuesPayload {

@@ -1,8 +1,14 @@
-import { parseCommands } from "../domain/commands.js";
-import { formatConfigProblems } from "../domain/config.js";
-import { react } from "../github/reactions.js";
-import { replyOnce } from "../github/replies.js";
-import { type CommandContext, findCommand, UsageError, unknownCommandReply, usageReply } from "./commands.js";
+import { parseCommands } from "../../domain/commands.js";
+import { formatConfigProblems } from "../../domain/config.js";
+import { react } from "../../github/reactions.js";
+import { replyOnce } from "../../github/replies.js";
+import {
+  type CommandContext,
+  findCommand,
+  UsageError,
+  unknownCommandReply,
+  usageReply,
+} from "./command-registry.js";
 import { type AppDeps, configOf, eventLog, fromSelf, repoOf } from "./deps.js";
 
 /** More `/batch` lines in one comment are ignored (with a note): a comment can't queue unbounded work. */

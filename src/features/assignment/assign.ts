@@ -1,22 +1,22 @@
-import { parseAssignArgs, resolveAgents } from "../domain/assign-args.js";
-import { type ReportedBatch, renderAssignmentReply } from "../domain/assignment-report.js";
-import type { BatchIssue, BatchMeta } from "../domain/batch.js";
-import { batchId, draftBatches } from "../domain/batch-message.js";
-import { TEMPLATE_PATH } from "../domain/batch-template.js";
-import type { CommandHelp } from "../domain/command-help.js";
-import { formatConfigProblems } from "../domain/config.js";
-import { escapeMentions, quietMention } from "../domain/mention-escape.js";
-import { decodeMetadata, encodeMetadata } from "../domain/metadata.js";
+import { parseAssignArgs, resolveAgents } from "../../domain/assign-args.js";
+import { type ReportedBatch, renderAssignmentReply } from "../../domain/assignment-report.js";
+import type { BatchIssue, BatchMeta } from "../../domain/batch.js";
+import { batchId, draftBatches } from "../../domain/batch-message.js";
+import { TEMPLATE_PATH } from "../../domain/batch-template.js";
+import type { CommandHelp } from "../../domain/command-help.js";
+import { formatConfigProblems } from "../../domain/config.js";
+import { escapeMentions, quietMention } from "../../domain/mention-escape.js";
+import { decodeMetadata, encodeMetadata } from "../../domain/metadata.js";
 import {
   type Leftover,
   type PlanAgent,
   type PlanOptions,
   planBatches,
   planOptions,
-} from "../domain/planner.js";
-import { refKey } from "../domain/references.js";
-import { buildRegistry, externalReferences, statusLookup } from "../domain/registry.js";
-import { readBatches } from "../github/batch-reader.js";
+} from "../../domain/planner.js";
+import { refKey } from "../../domain/references.js";
+import { buildRegistry, externalReferences, statusLookup } from "../../domain/registry.js";
+import { readBatches } from "../../github/batch-reader.js";
 import {
   assignMutation,
   type BatchLinks,
@@ -25,20 +25,20 @@ import {
   openBatchMutation,
   readBatchLinks,
   subIssueMutation,
-} from "../github/batch-writer.js";
-import { createdIssue, createLabelMutation } from "../github/issue-writer.js";
-import { type Mutation, recordWrites, runMutations } from "../github/mutations.js";
-import { mayCommand } from "../github/permissions.js";
-import { react } from "../github/reactions.js";
-import { lookupIssues, readRegistry } from "../github/registry-reader.js";
-import { findReplyComment } from "../github/replies.js";
-import { sameLogin } from "../github/sticky-reader.js";
-import { loadBatchTemplate } from "../github/template-reader.js";
-import { type Fence, planningLockKey } from "../infra/lock.js";
-import { type CommandDefinition, UsageError } from "./commands.js";
-import type { AppDeps } from "./deps.js";
-import { readKnowledge } from "./knowledge-registry.js";
-import type { RequestCount, Runtime } from "./runtime.js";
+} from "../../github/batch-writer.js";
+import { createdIssue, createLabelMutation } from "../../github/issue-writer.js";
+import { type Mutation, recordWrites, runMutations } from "../../github/mutations.js";
+import { mayCommand } from "../../github/permissions.js";
+import { react } from "../../github/reactions.js";
+import { lookupIssues, readRegistry } from "../../github/registry-reader.js";
+import { findReplyComment } from "../../github/replies.js";
+import { sameLogin } from "../../github/sticky-reader.js";
+import { loadBatchTemplate } from "../../github/template-reader.js";
+import { type Fence, planningLockKey } from "../../infra/lock.js";
+import { readKnowledge } from "../lifecycle/knowledge-registry.js";
+import { type CommandDefinition, UsageError } from "../shared/command-registry.js";
+import type { AppDeps } from "../shared/deps.js";
+import type { RequestCount, Runtime } from "../shared/runtime.js";
 
 const WHO = "write, maintain or admin on the repository, and `commanders`";
 

@@ -1,15 +1,15 @@
 import type { Context } from "probot";
-import type { BatchConfig } from "../domain/config.js";
-import { gateRules } from "../domain/quality-gate.js";
-import { GATE_CHECK } from "../domain/quality-gate-report.js";
-import { hasLabel } from "../domain/spec.js";
-import { pullRequestsForCommit } from "../github/quality-gate-reader.js";
-import { sameLogin } from "../github/sticky-reader.js";
-import { EventCache } from "../github/validators.js";
-import { type AppDeps, fromSelf, notifySpecsChanged, runtimeFrom, runtimeOf } from "./deps.js";
-import { evaluatePullRequest, type GateReport, guardSpecClose } from "./quality-gate.js";
-import { qualityGateCommands } from "./quality-gate-commands.js";
-import type { Runtime } from "./runtime.js";
+import type { BatchConfig } from "../../domain/config.js";
+import { gateRules } from "../../domain/quality-gate.js";
+import { GATE_CHECK } from "../../domain/quality-gate-report.js";
+import { hasLabel } from "../../domain/spec.js";
+import { pullRequestsForCommit } from "../../github/quality-gate-reader.js";
+import { sameLogin } from "../../github/sticky-reader.js";
+import { EventCache } from "../../github/validators.js";
+import { type AppDeps, fromSelf, notifySpecsChanged, runtimeFrom, runtimeOf } from "../shared/deps.js";
+import type { Runtime } from "../shared/runtime.js";
+import { qualityGateCommands } from "./commands.js";
+import { evaluatePullRequest, type GateReport, guardSpecClose } from "./run.js";
 
 export const PULL_REQUEST_ACTIONS = [
   "opened",

@@ -1,5 +1,5 @@
-import { checkPushedConfig, type PushPayload, touchesConfig } from "./config-check.js";
-import { type AppDeps, repoOf } from "./deps.js";
+import { type AppDeps, repoOf } from "../shared/deps.js";
+import { checkPushedConfig, type PushPayload, touchesConfig } from "./run.js";
 
 /** A pushed `.github/batch.yml` gets a `batchbot config` check run on that commit. */
 export function registerConfigCheck(deps: AppDeps): void {

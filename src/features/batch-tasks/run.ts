@@ -1,22 +1,22 @@
-import { type BatchMeta, encodeBatchMeta } from "../domain/batch.js";
-import type { ReportText } from "../domain/batch-report.js";
-import { type BatchUpdate, updateBatch } from "../domain/batch-update.js";
-import { escapeMentions, quietMention } from "../domain/mention-escape.js";
-import type { RepoRef } from "../domain/references.js";
+import { type BatchMeta, encodeBatchMeta } from "../../domain/batch.js";
+import type { ReportText } from "../../domain/batch-report.js";
+import { type BatchUpdate, updateBatch } from "../../domain/batch-update.js";
+import { escapeMentions, quietMention } from "../../domain/mention-escape.js";
+import type { RepoRef } from "../../domain/references.js";
 import {
   type BatchSnapshot,
   type BatchState,
   mergeSnapshots,
   readBatchStates,
   readSpecBatch,
-} from "../github/batch-progress-reader.js";
-import { readBatches } from "../github/batch-reader.js";
-import { closeIssueMutation, issueBodyMutation } from "../github/issue-writer.js";
-import { describeFailures, type Mutation, runMutations } from "../github/mutations.js";
-import type { Lock } from "../infra/lock.js";
-import { ensureLabels } from "./dependency-sync.js";
-import type { AppDeps } from "./deps.js";
-import type { RequestCount, Runtime } from "./runtime.js";
+} from "../../github/batch-progress-reader.js";
+import { readBatches } from "../../github/batch-reader.js";
+import { closeIssueMutation, issueBodyMutation } from "../../github/issue-writer.js";
+import { describeFailures, type Mutation, runMutations } from "../../github/mutations.js";
+import type { Lock } from "../../infra/lock.js";
+import { ensureLabels } from "../dependencies/run.js";
+import type { AppDeps } from "../shared/deps.js";
+import type { RequestCount, Runtime } from "../shared/runtime.js";
 
 /**
  * Brings the board and the dashboard up to date when a refresh changed what they show, and only when the

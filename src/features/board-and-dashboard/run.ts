@@ -1,10 +1,10 @@
-import { type BoardPlan, planBoard } from "../domain/board-plan.js";
-import { type BoardRow, boardRows } from "../domain/board-state.js";
-import { type BoardSummary, DASHBOARD_TITLE, renderDashboard } from "../domain/dashboard.js";
-import { computeMetrics, type Metrics } from "../domain/metrics.js";
-import { describeProject, projectRef } from "../domain/project-ref.js";
-import { buildRegistry } from "../domain/registry.js";
-import { findDashboard, pinMutation, sameBody } from "../github/dashboard-issue.js";
+import { type BoardPlan, planBoard } from "../../domain/board-plan.js";
+import { type BoardRow, boardRows } from "../../domain/board-state.js";
+import { type BoardSummary, DASHBOARD_TITLE, renderDashboard } from "../../domain/dashboard.js";
+import { computeMetrics, type Metrics } from "../../domain/metrics.js";
+import { describeProject, projectRef } from "../../domain/project-ref.js";
+import { buildRegistry } from "../../domain/registry.js";
+import { findDashboard, pinMutation, sameBody } from "../../github/dashboard-issue.js";
 import {
   createdIssue,
   createIssueMutation,
@@ -12,9 +12,9 @@ import {
   issueBodyMutation,
   labelMutations,
   reopenIssueMutation,
-} from "../github/issue-writer.js";
-import { type Mutation, type MutationOutcome, recordWrites, runMutations } from "../github/mutations.js";
-import { type ProgressSnapshot, readProgress } from "../github/progress-reader.js";
+} from "../../github/issue-writer.js";
+import { type Mutation, type MutationOutcome, recordWrites, runMutations } from "../../github/mutations.js";
+import { type ProgressSnapshot, readProgress } from "../../github/progress-reader.js";
 import {
   addedItemId,
   addItemMutation,
@@ -23,8 +23,8 @@ import {
   createFieldMutation,
   fieldsByKey,
   fieldWriteMutation,
-} from "../github/projects.js";
-import type { RequestCount, Runtime } from "./runtime.js";
+} from "../../github/projects.js";
+import type { RequestCount, Runtime } from "../shared/runtime.js";
 
 export interface ProgressOptions {
   /**

@@ -1,10 +1,10 @@
-import { TEMPLATE_PATH } from "../domain/batch-template.js";
-import { type BatchConfig, formatConfigProblems } from "../domain/config.js";
-import type { RepoRef } from "../domain/references.js";
-import { upsertCheckRun } from "../github/checks.js";
-import { CONFIG_PATH, loadRepoConfig } from "../github/config-reader.js";
-import type { GitHub } from "../github/graphql.js";
-import { loadBatchTemplate } from "../github/template-reader.js";
+import { TEMPLATE_PATH } from "../../domain/batch-template.js";
+import { type BatchConfig, formatConfigProblems } from "../../domain/config.js";
+import type { RepoRef } from "../../domain/references.js";
+import { upsertCheckRun } from "../../github/checks.js";
+import { CONFIG_PATH, loadRepoConfig } from "../../github/config-reader.js";
+import type { GitHub } from "../../github/graphql.js";
+import { loadBatchTemplate } from "../../github/template-reader.js";
 
 export const CONFIG_CHECK = "batchbot config";
 export const WATCHED_FILES = [CONFIG_PATH, TEMPLATE_PATH];

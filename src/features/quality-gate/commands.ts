@@ -1,11 +1,16 @@
-import type { CommandLine } from "../domain/commands.js";
-import { describeValidators } from "../domain/quality-gate-report.js";
-import { hasLabel } from "../domain/spec.js";
-import { parseStage, stageName, stageVerdict } from "../domain/stage-commands.js";
-import { atLeast, permissionOf } from "../github/permissions.js";
-import { canValidate, EventCache } from "../github/validators.js";
-import { type CommandContext, type CommandDefinition, type CommandOutcome, UsageError } from "./commands.js";
-import { forceCloseSpec, readSpec, reevaluateSpec } from "./quality-gate.js";
+import type { CommandLine } from "../../domain/commands.js";
+import { describeValidators } from "../../domain/quality-gate-report.js";
+import { hasLabel } from "../../domain/spec.js";
+import { parseStage, stageName, stageVerdict } from "../../domain/stage-commands.js";
+import { atLeast, permissionOf } from "../../github/permissions.js";
+import { canValidate, EventCache } from "../../github/validators.js";
+import {
+  type CommandContext,
+  type CommandDefinition,
+  type CommandOutcome,
+  UsageError,
+} from "../shared/command-registry.js";
+import { forceCloseSpec, readSpec, reevaluateSpec } from "./run.js";
 
 function requireSpecIssue(ctx: CommandContext, command: string, onPullRequest: string): void {
   if (ctx.isPullRequest) throw new UsageError(onPullRequest);

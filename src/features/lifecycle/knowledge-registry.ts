@@ -7,21 +7,21 @@ import {
   mergeKnowledge,
   renderArchive,
   renderKnowledgeBody,
-} from "../domain/knowledge.js";
-import type { RepoRef } from "../domain/references.js";
+} from "../../domain/knowledge.js";
+import type { RepoRef } from "../../domain/references.js";
 import {
   closeIssueMutation,
   createdIssue,
   createIssueMutation,
   issueBodyMutation,
   stickyMutation,
-} from "../github/issue-writer.js";
-import { readKnowledgeIssues } from "../github/knowledge-reader.js";
-import { type Mutation, recordWrites, runMutations } from "../github/mutations.js";
-import type { Lock } from "../infra/lock.js";
-import { REPORT_TEXT } from "./batch-progress.js";
-import { ensureLabels } from "./dependency-sync.js";
-import type { RequestCount, Runtime } from "./runtime.js";
+} from "../../github/issue-writer.js";
+import { readKnowledgeIssues } from "../../github/knowledge-reader.js";
+import { type Mutation, recordWrites, runMutations } from "../../github/mutations.js";
+import type { Lock } from "../../infra/lock.js";
+import { REPORT_TEXT } from "../batch-tasks/run.js";
+import { ensureLabels } from "../dependencies/run.js";
+import type { RequestCount, Runtime } from "../shared/runtime.js";
 
 export function knowledgeLockKey(repo: RepoRef): string {
   return `knowledge:${repo.owner}/${repo.repo}`.toLowerCase();

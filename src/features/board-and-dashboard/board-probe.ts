@@ -1,9 +1,9 @@
-import { planBoard } from "../domain/board-plan.js";
-import type { BatchConfig } from "../domain/config.js";
-import { projectRef } from "../domain/project-ref.js";
-import type { RepoRef } from "../domain/references.js";
-import type { GitHub } from "../github/graphql.js";
-import { readProgress } from "../github/progress-reader.js";
+import { planBoard } from "../../domain/board-plan.js";
+import type { BatchConfig } from "../../domain/config.js";
+import { projectRef } from "../../domain/project-ref.js";
+import type { RepoRef } from "../../domain/references.js";
+import type { GitHub } from "../../github/graphql.js";
+import { readProgress } from "../../github/progress-reader.js";
 
 /**
  * For the `batchbot config` check run: whether the configured project can be used (it exists, batchbot may read

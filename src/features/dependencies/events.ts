@@ -1,9 +1,9 @@
 import type { Context, Logger } from "probot";
-import { loadRepoConfig } from "../github/config-reader.js";
-import { type SyncReport, syncAfterChange, syncRepository } from "./dependency-sync.js";
-import { type AppDeps, configOf, eventLog, fromSelf, runtimeFrom } from "./deps.js";
-import { changeFromPayload, type IssuesPayload, isReadinessRelevant } from "./issue-events.js";
-import type { Runtime } from "./runtime.js";
+import { loadRepoConfig } from "../../github/config-reader.js";
+import { type AppDeps, configOf, eventLog, fromSelf, runtimeFrom } from "../shared/deps.js";
+import { changeFromPayload, type IssuesPayload, isReadinessRelevant } from "../shared/issue-payload.js";
+import type { Runtime } from "../shared/runtime.js";
+import { type SyncReport, syncAfterChange, syncRepository } from "./run.js";
 
 export const ISSUE_ACTIONS = [
   "opened",

@@ -1,11 +1,11 @@
 import type { Context, Logger, Probot } from "probot";
-import type { BatchConfig, ConfigResult } from "../domain/config.js";
-import type { RepoRef } from "../domain/references.js";
-import { loadRepoConfig } from "../github/config-reader.js";
-import { sameLogin } from "../github/sticky-reader.js";
-import type { Lock } from "../infra/lock.js";
-import type { CommandDefinition } from "./commands.js";
-import type { ConfigProbe } from "./config-check.js";
+import type { BatchConfig, ConfigResult } from "../../domain/config.js";
+import type { RepoRef } from "../../domain/references.js";
+import { loadRepoConfig } from "../../github/config-reader.js";
+import { sameLogin } from "../../github/sticky-reader.js";
+import type { Lock } from "../../infra/lock.js";
+import type { ConfigProbe } from "../config-check/run.js";
+import type { CommandDefinition } from "./command-registry.js";
 import type { Runtime } from "./runtime.js";
 
 /** What the feature modules share: built once per app in `src/app.ts`. */

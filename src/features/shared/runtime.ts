@@ -1,7 +1,7 @@
 import type { Logger } from "probot";
-import type { BatchConfig } from "../domain/config.js";
-import type { RepoRef } from "../domain/references.js";
-import type { GitHub } from "../github/graphql.js";
+import type { BatchConfig } from "../../domain/config.js";
+import type { RepoRef } from "../../domain/references.js";
+import type { GitHub } from "../../github/graphql.js";
 
 /** What every handler needs for one event in one repository. */
 export interface Runtime {

@@ -1,13 +1,13 @@
 import type { Context } from "probot";
-import type { BatchConfig } from "../domain/config.js";
-import { hasLabel } from "../domain/spec.js";
-import { Coalescer } from "../infra/coalesce.js";
+import type { BatchConfig } from "../../domain/config.js";
+import { hasLabel } from "../../domain/spec.js";
+import { Coalescer } from "../../infra/coalesce.js";
+import { type AppDeps, fromSelf, runtimeOf } from "../shared/deps.js";
+import type { IssuesPayload } from "../shared/issue-payload.js";
+import type { Runtime } from "../shared/runtime.js";
 import { boardConfigProbe } from "./board-probe.js";
-import { type AppDeps, fromSelf, runtimeOf } from "./deps.js";
-import type { IssuesPayload } from "./issue-events.js";
-import { dashboardCommand, statusCommand, syncCommand } from "./progress-commands.js";
-import { refreshProgress } from "./progress-sync.js";
-import type { Runtime } from "./runtime.js";
+import { dashboardCommand, statusCommand, syncCommand } from "./commands.js";
+import { refreshProgress } from "./run.js";
 
 export const PROGRESS_ACTIONS = [
   "opened",

@@ -1,10 +1,10 @@
-import { renderAgentTable } from "../domain/dashboard.js";
-import type { LabelChange } from "../domain/readiness.js";
-import { atLeast, permissionOf } from "../github/permissions.js";
-import type { CommandContext, CommandDefinition, CommandOutcome } from "./commands.js";
-import { syncRepository } from "./dependency-sync.js";
-import { type ProgressReport, readProgressState, refreshProgress } from "./progress-sync.js";
-import type { Runtime } from "./runtime.js";
+import { renderAgentTable } from "../../domain/dashboard.js";
+import type { LabelChange } from "../../domain/readiness.js";
+import { atLeast, permissionOf } from "../../github/permissions.js";
+import { syncRepository } from "../dependencies/run.js";
+import type { CommandContext, CommandDefinition, CommandOutcome } from "../shared/command-registry.js";
+import type { Runtime } from "../shared/runtime.js";
+import { type ProgressReport, readProgressState, refreshProgress } from "./run.js";
 
 /** Who may run the commands that write (`/batch dashboard`, `/batch sync`): they only repair derived state. */
 const WRITERS = "people with triage access or more";
