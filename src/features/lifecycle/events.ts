@@ -1,7 +1,7 @@
 import type { Context } from "probot";
 import { decodeBatchMeta } from "../../domain/batch.js";
 import { countMessage, uncountMessage } from "../../domain/batch-changes.js";
-import { parseCommands } from "../../domain/commands.js";
+import { parseCommands } from "../../domain/command-line.js";
 import { sameLogin } from "../../domain/login.js";
 import { hasLabel, isSpec } from "../../domain/spec.js";
 import { type BatchTarget, refreshAndFollow } from "../batch-tasks/run.js";

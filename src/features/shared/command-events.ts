@@ -1,5 +1,5 @@
 import type { Context } from "probot";
-import { parseCommands } from "../../domain/commands.js";
+import { parseCommands } from "../../domain/command-line.js";
 import { formatConfigProblems } from "../../domain/config.js";
 import { react } from "../../github/reactions.js";
 import { replyOnce } from "../../github/replies.js";
