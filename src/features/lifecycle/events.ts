@@ -7,6 +7,7 @@ import { readBatches } from "../../github/batch-reader.js";
 import { sameLogin } from "../../github/sticky-reader.js";
 import { nextCommand, openNextBatch } from "../assignment/next.js";
 import { type BatchTarget, followProgress, type RefreshResult, refreshBatches } from "../batch-tasks/run.js";
+import { takesCommandsFrom } from "../shared/command-authors.js";
 import { type AppDeps, runtimeOf } from "../shared/deps.js";
 import type { IssuesPayload } from "../shared/issue-payload.js";
 import type { Runtime } from "../shared/runtime.js";
@@ -125,7 +126,8 @@ export function registerAgentLifecycle(deps: AppDeps): void {
     if (meta && action === "created" && parseCommands(comment.body).some((l) => lifecycleNames.has(l.name)))
       return;
     const rt = await runtime(context);
-    if (!rt) return;
+    // Messages are people's (and listed bots'): another app's comment is no message, as it is no command.
+    if (!rt || !takesCommandsFrom(comment.user, rt.config)) return;
     const labels = labelNames(issue.labels);
     let target: BatchTarget;
     if (meta) {
