@@ -1,5 +1,5 @@
 import type { BatchConfig } from "../../domain/config.js";
-import { sameLogin } from "../../github/sticky-reader.js";
+import { sameLogin } from "../../domain/login.js";
 
 /** The account behind a command comment as the webhook gives it; `null` for a deleted ("ghost") account. */
 export type CommandAuthor = { login?: string | null; type?: string | null } | null | undefined;
