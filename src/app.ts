@@ -1,6 +1,7 @@
 import type { ApplicationFunction, ApplicationFunctionOptions, Probot } from "probot";
 import { registerBatchAssign } from "./features/assignment/assign.js";
 import { registerProgress } from "./features/board-and-dashboard/events.js";
+import { syncRepositoryState } from "./features/board-and-dashboard/sync-state.js";
 import { registerConfigCheck } from "./features/config-check/events.js";
 import { registerDependencyHandlers } from "./features/dependencies/events.js";
 import { registerAgentLifecycle } from "./features/lifecycle/events.js";
@@ -12,6 +13,7 @@ import { botIdentity } from "./github/identity.js";
 import { LocalLock, type Lock } from "./infra/lock.js";
 import { Metrics } from "./infra/metrics.js";
 import { serveOperations } from "./infra/operations.js";
+import type { Jobs } from "./jobs/jobs.js";
 
 export interface BatchbotOptions {
   /** The app's bot login (`slug[bot]`); read from `GET /app` when not given. */
@@ -24,6 +26,8 @@ export interface BatchbotOptions {
   metrics?: Metrics;
   /** Webhook bodies larger than this are refused with 413; 25 MB (GitHub's own cap) by default. */
   maxWebhookBytes?: number;
+  /** The periodic jobs (redelivery, reconcile sweep), started with the app; the server passes them (src/main.ts). */
+  jobs?: Jobs;
 }
 
 export function defaultHosts(env: NodeJS.ProcessEnv = process.env): string[] {
@@ -51,6 +55,14 @@ export function batchbot(options: BatchbotOptions = {}): ApplicationFunction {
     registerProgress(deps);
     registerBatchAssign(deps);
     registerCommandHandler(deps);
-    serveOperations(app, appOptions, { ...options, metrics: options.metrics ?? new Metrics() });
+    const metrics = options.metrics ?? new Metrics();
+    serveOperations(app, appOptions, { ...options, metrics });
+    options.jobs?.start({
+      app,
+      botLogin: deps.botLogin,
+      hosts: deps.hosts,
+      sync: (rt) => syncRepositoryState(rt, deps.syncSteps),
+      metrics,
+    });
   };
 }

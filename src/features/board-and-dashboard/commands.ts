@@ -1,10 +1,9 @@
 import { renderAgentTable } from "../../domain/dashboard.js";
 import type { LabelChange } from "../../domain/readiness.js";
 import { atLeast, permissionOf } from "../../github/permissions.js";
-import { syncRepository } from "../dependencies/run.js";
 import type { CommandContext, CommandDefinition, CommandOutcome } from "../shared/command-registry.js";
-import type { Runtime } from "../shared/runtime.js";
 import { type ProgressReport, readProgressState, refreshProgress } from "./run.js";
+import { type SyncStep, syncRepositoryState } from "./sync-state.js";
 
 /** Who may run the commands that write (`/batch dashboard`, `/batch sync`): they only repair derived state. */
 const WRITERS = "people with triage access or more";
@@ -69,9 +68,7 @@ export function dashboardCommand(): CommandDefinition {
   };
 }
 
-export function syncCommand(
-  steps: () => ReadonlyArray<(rt: Runtime) => Promise<string>> = () => [],
-): CommandDefinition {
+export function syncCommand(steps: () => readonly SyncStep[] = () => []): CommandDefinition {
   return {
     help: {
       name: "sync",
@@ -84,11 +81,9 @@ export function syncCommand(
     async run(ctx) {
       const denied = await refused(ctx, "sync");
       if (denied) return denied;
-      const labels = await syncRepository(ctx);
-      const repaired: string[] = [];
-      for (const step of steps()) repaired.push(await step(ctx));
-      const progress = await refreshProgress(ctx);
-      return { reply: syncReply(labels.labelChanges, labels.failures, progress, repaired) };
+      const { labels, steps: outcomes, progress } = await syncRepositoryState(ctx, steps());
+      const lines = outcomes.map((o) => o.line);
+      return { reply: syncReply(labels.labelChanges, labels.failures, progress, lines) };
     },
   };
 }
@@ -97,7 +92,7 @@ function labelText(change: LabelChange): string {
   return [...change.add.map((l) => `+${l}`), ...change.remove.map((l) => `−${l}`)].join(" ");
 }
 
-function failureLines(report: ProgressReport, more: readonly string[] = []): string {
+function failureLines(report: Pick<ProgressReport, "failures">, more: readonly string[] = []): string {
   const failures = [...more, ...report.failures];
   if (failures.length === 0) return "";
   const shown = failures.slice(0, 10).map((f) => `- ${f}`);
@@ -108,7 +103,7 @@ function failureLines(report: ProgressReport, more: readonly string[] = []): str
 function syncReply(
   labelChanges: ReadonlyArray<{ number: number; change: LabelChange }>,
   labelFailures: readonly string[],
-  progress: ProgressReport,
+  progress: Pick<ProgressReport, "board" | "dashboard" | "failures">,
   repaired: readonly string[] = [],
 ): string {
   const lines: string[] = [];

@@ -100,12 +100,13 @@ export function registerAgentLifecycle(deps: AppDeps): void {
       await afterCompletion(rt, result);
     }
     const open = batches.filter((b) => b.state === "OPEN").length;
-    return [
+    const line = [
       rewritten.length
         ? `- Batch issues: ${rewritten.map((n) => `#${n}`).join(", ")} brought up to date (of ${open} open)`
         : `- Batch issues: all ${open} open ones right`,
       ...failures.slice(0, 5).map((f) => `  - GitHub refused: ${f}`),
     ].join("\n");
+    return { line, failures, repairs: { batch_issues: rewritten.length }, batches: batches.length };
   });
   deps.specsChanged.push(async (rt, numbers) => {
     for (const number of numbers) await refresh(rt, { kind: "spec", number }, {}, false);

@@ -4,6 +4,7 @@ import type { RepoRef } from "../../domain/references.js";
 import { loadRepoConfig } from "../../github/config-reader.js";
 import { sameLogin } from "../../github/sticky-reader.js";
 import type { Lock } from "../../infra/lock.js";
+import type { SyncStep } from "../board-and-dashboard/sync-state.js";
 import type { ConfigProbe } from "../config-check/run.js";
 import type { CommandDefinition } from "./command-registry.js";
 import type { Runtime } from "./runtime.js";
@@ -41,7 +42,7 @@ export interface AppDeps {
    */
   specsChanged: Array<(rt: Runtime, numbers: readonly number[]) => Promise<void>>;
   /** Extra repairs `/batch sync` runs (batch issue task lists and reports); each returns one line of its reply. */
-  syncSteps: Array<(rt: Runtime) => Promise<string>>;
+  syncSteps: SyncStep[];
 }
 
 /** Tells the features that follow SPECs (batch progress, then the board and dashboard) what batchbot changed. */
