@@ -1,9 +1,9 @@
 import { renderAgentTable } from "../../domain/dashboard.js";
-import type { LabelChange } from "../../domain/readiness.js";
 import { atLeast, permissionOf } from "../../github/permissions.js";
 import type { CommandContext, CommandDefinition, CommandOutcome } from "../shared/command-registry.js";
+import type { SyncOutcome, SyncStep } from "../shared/steps.js";
 import { type ProgressReport, readProgressState, refreshProgress } from "./run.js";
-import { type SyncStep, syncRepositoryState } from "./sync-state.js";
+import { type SyncState, syncRepositoryState } from "./sync-state.js";
 
 /** Who may run the commands that write (`/batch dashboard`, `/batch sync`): they only repair derived state. */
 const WRITERS = "people with triage access or more";
@@ -68,7 +68,8 @@ export function dashboardCommand(): CommandDefinition {
   };
 }
 
-export function syncCommand(steps: () => readonly SyncStep[] = () => []): CommandDefinition {
+/** `/batch sync`: the `steps` (the pipeline's other features) in order, then the board and the dashboard. */
+export function syncCommand(steps: readonly SyncStep[]): CommandDefinition {
   return {
     help: {
       name: "sync",
@@ -81,15 +82,10 @@ export function syncCommand(steps: () => readonly SyncStep[] = () => []): Comman
     async run(ctx) {
       const denied = await refused(ctx, "sync");
       if (denied) return denied;
-      const { labels, steps: outcomes, progress } = await syncRepositoryState(ctx, steps());
-      const lines = outcomes.map((o) => o.line);
-      return { reply: syncReply(labels.labelChanges, labels.failures, progress, lines) };
+      const { steps: repaired, progress } = await syncRepositoryState(ctx, steps);
+      return { reply: syncReply(repaired, progress) };
     },
   };
-}
-
-function labelText(change: LabelChange): string {
-  return [...change.add.map((l) => `+${l}`), ...change.remove.map((l) => `−${l}`)].join(" ");
 }
 
 function failureLines(report: Pick<ProgressReport, "failures">, more: readonly string[] = []): string {
@@ -100,22 +96,8 @@ function failureLines(report: Pick<ProgressReport, "failures">, more: readonly s
   return `\n\nGitHub refused ${failures.length} write${failures.length === 1 ? "" : "s"}:\n${shown.join("\n")}`;
 }
 
-function syncReply(
-  labelChanges: ReadonlyArray<{ number: number; change: LabelChange }>,
-  labelFailures: readonly string[],
-  progress: Pick<ProgressReport, "board" | "dashboard" | "failures">,
-  repaired: readonly string[] = [],
-): string {
-  const lines: string[] = [];
-  lines.push(
-    labelChanges.length
-      ? `- Labels: ${labelChanges.length} SPEC${labelChanges.length === 1 ? "" : "s"} relabelled (${labelChanges
-          .slice(0, 20)
-          .map((c) => `#${c.number} ${labelText(c.change)}`)
-          .join(", ")}${labelChanges.length > 20 ? ", …" : ""})`
-      : "- Labels: all right",
-  );
-  lines.push(...repaired);
+function syncReply(steps: readonly SyncOutcome[], progress: SyncState["progress"]): string {
+  const lines = steps.map((s) => s.line);
   const board = progress.board;
   if (board) {
     const repaired = [
@@ -139,5 +121,8 @@ function syncReply(
     disabled: "turned off in `.github/batch.yml`",
   };
   lines.push(`- Dashboard: ${dashboard[action]}`);
-  return `### Sync\n\n${lines.join("\n")}${failureLines(progress, labelFailures)}`;
+  return `### Sync\n\n${lines.join("\n")}${failureLines(
+    progress,
+    steps.flatMap((s) => s.failures),
+  )}`;
 }
