@@ -1,9 +1,11 @@
+import type { Context } from "probot";
 import { parseCommands } from "../../domain/commands.js";
 import { formatConfigProblems } from "../../domain/config.js";
 import { react } from "../../github/reactions.js";
 import { replyOnce } from "../../github/replies.js";
 import {
   type CommandContext,
+  type CommandDefinition,
   findCommand,
   UsageError,
   unknownCommandReply,
@@ -15,11 +17,11 @@ import { type AppDeps, configOf, eventLog, fromSelf, repoOf } from "./deps.js";
 export const MAX_COMMANDS_PER_COMMENT = 10;
 
 /**
- * `/batch` commands in issue and pull-request comments. Every command comment gets at most one reply, and a
- * redelivered comment gets none (the reply carries the command's comment id).
+ * `issue_comment.created`: the `/batch` commands in issue and pull-request comments. Every command comment gets at
+ * most one reply, and a redelivered comment gets none (the reply carries the command's comment id).
  */
-export function registerCommandHandler(deps: AppDeps): void {
-  deps.app.on("issue_comment.created", async (context) => {
+export function runCommands(deps: AppDeps, commands: readonly CommandDefinition[]) {
+  return async (context: Context<"issue_comment.created">): Promise<void> => {
     if (await fromSelf(deps, context)) return;
     const { comment, issue } = context.payload;
     const given = parseCommands(comment.body);
@@ -57,9 +59,9 @@ export function registerCommandHandler(deps: AppDeps): void {
     const reactions = new Set<"eyes" | "-1" | "+1" | "confused">();
     let revise = false;
     for (const line of lines) {
-      const command = findCommand(deps.commands, line.name);
+      const command = findCommand(commands, line.name);
       if (!command) {
-        replies.push(unknownCommandReply(line.name, deps.commands));
+        replies.push(unknownCommandReply(line.name, commands));
         continue;
       }
       try {
@@ -75,5 +77,5 @@ export function registerCommandHandler(deps: AppDeps): void {
     for (const reaction of reactions) await react(context.octokit, repo, comment.id, reaction);
     if (replies.length) await answer(replies.join("\n\n---\n\n"), revise);
     ctx.log.info({ replies: replies.length, reactions: [...reactions] }, "commands handled");
-  });
+  };
 }
