@@ -9,7 +9,7 @@ import {
   releaseSpecs,
 } from "../../domain/batch-changes.js";
 import { isSettled, specProgress } from "../../domain/batch-report.js";
-import type { CommandLine } from "../../domain/commands.js";
+import type { CommandLine } from "../../domain/command-line.js";
 import { type Discovery, specsNamedIn } from "../../domain/knowledge.js";
 import { sameLogin } from "../../domain/login.js";
 import { hasLabel, toSpec } from "../../domain/spec.js";

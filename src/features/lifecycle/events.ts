@@ -1,10 +1,11 @@
 import type { Context } from "probot";
 import { decodeBatchMeta } from "../../domain/batch.js";
 import { countMessage, uncountMessage } from "../../domain/batch-changes.js";
-import { parseCommands } from "../../domain/commands.js";
+import { parseCommands } from "../../domain/command-line.js";
 import { sameLogin } from "../../domain/login.js";
 import { hasLabel, isSpec } from "../../domain/spec.js";
 import { type BatchTarget, refreshAndFollow } from "../batch-tasks/run.js";
+import { takesCommandsFrom } from "../shared/command-authors.js";
 import { type AppDeps, runtimeOf } from "../shared/deps.js";
 import { labelNames } from "../shared/issue-payload.js";
 
@@ -29,7 +30,8 @@ export function countMessages(deps: AppDeps, commandNames: ReadonlySet<string>) 
     if (meta && action === "created" && parseCommands(comment.body).some((l) => commandNames.has(l.name)))
       return;
     const rt = await runtimeOf(deps, context);
-    if (!rt) return;
+    // Messages are people's (and listed bots'): another app's comment is no message, as it is no command.
+    if (!rt || !takesCommandsFrom(comment.user, rt.config)) return;
     const labels = labelNames(issue.labels);
     let target: BatchTarget;
     if (meta) {

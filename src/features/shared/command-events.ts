@@ -1,8 +1,9 @@
 import type { Context } from "probot";
-import { parseCommands } from "../../domain/commands.js";
+import { parseCommands } from "../../domain/command-line.js";
 import { formatConfigProblems } from "../../domain/config.js";
 import { react } from "../../github/reactions.js";
 import { replyOnce } from "../../github/replies.js";
+import { takesCommandsFrom } from "./command-authors.js";
 import {
   type CommandContext,
   type CommandDefinition,
@@ -31,7 +32,18 @@ export function runCommands(deps: AppDeps, commands: readonly CommandDefinition[
     const botLogin = await deps.botLogin();
     const answer = (body: string, revise = false) =>
       replyOnce(context.octokit, repo, issue.number, comment.id, botLogin, body, { revise });
+    const author = comment.user ?? null;
+    const sender = author?.login;
     const loaded = await configOf(context);
+    if (!sender || !takesCommandsFrom(author, loaded.ok ? loaded.config : null) || !context.payload.sender) {
+      // Refused: a 👎 on the comment and nothing else, as for anyone without permission.
+      eventLog(context).info(
+        { author: author?.login ?? null, type: author?.type ?? null },
+        "command refused",
+      );
+      await react(context.octokit, repo, comment.id, "-1");
+      return;
+    }
     if (!loaded.ok) {
       await answer(formatConfigProblems(loaded.problems));
       return;
@@ -49,7 +61,7 @@ export function runCommands(deps: AppDeps, commands: readonly CommandDefinition[
       issueBody: issue.body ?? "",
       issueLabels: (issue.labels ?? []).map((l) => (typeof l === "string" ? l : l.name)),
       commentId: comment.id,
-      sender: comment.user?.login ?? context.payload.sender.login,
+      sender,
     };
     const replies: string[] = [];
     if (given.length > lines.length)
