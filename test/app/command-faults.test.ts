@@ -227,10 +227,11 @@ describe.each(SCENARIOS)("$name resumes after any of its writes failed", (scenar
           } catch (error) {
             problems.push(`${what}: ${(error as Error).message.split("\n").slice(0, 40).join("\n")}`);
           }
-          // Each command comment answered at most once; after a redelivery, the command exactly as without faults.
+          // Each command comment answered at most once (a refused write may be reported where none was due); after
+          // a redelivery, a command that answers without faults has its answer.
           const replies = repliesPerCommand(h);
           if (replies.some((n) => n > 1)) problems.push(`${what}: a command answered twice (${replies})`);
-          if (resume === "redelivery" && replies[0] !== expectedReplies[0])
+          if (resume === "redelivery" && (replies[0] ?? 0) < expectedReplies[0]!)
             problems.push(`${what}: ${replies[0]} replies instead of ${expectedReplies[0]}`);
           if (h.fake.unhandled.length) problems.push(`${what}: ${h.fake.unhandled.join("; ")}`);
           h.fake.uninstall();
