@@ -228,7 +228,7 @@ export async function readSpecBatches(
     const repository = data?.repository ?? null;
     if (!repository) throw new Error(`repository ${repo.owner}/${repo.repo} is not readable`);
     collectHeader(snapshot, repository, labelNames.length);
-    group.forEach((_, i) => collectSpecBatch(snapshot, repository[`s${i}`]));
+    for (let i = 0; i < group.length; i++) collectSpecBatch(snapshot, repository[`s${i}`]);
   }
   return snapshot;
 }
