@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { driverSchema } from "./agent-driver.js";
 
 const login = z
   .string()
@@ -44,9 +45,18 @@ export const configSchema = z.strictObject({
       overlap: z.number().int().min(0).max(10).default(0),
       "pull-ahead": z.boolean().default(false),
       "auto-next": z.boolean().default(false),
+      "max-driven-per-day": z
+        .number()
+        .int()
+        .min(0)
+        .max(1000)
+        .default(10)
+        .describe("At most this many batches a day per agent get a driver's start signal (0: none)"),
     })
     .prefault({}),
-  agents: z.array(z.strictObject({ login, domains: z.array(z.string().min(1)).default([]) })).default([]),
+  agents: z
+    .array(z.strictObject({ login, domains: z.array(z.string().min(1)).default([]), driver: driverSchema }))
+    .default([]),
   commanders: z.array(principal).default([]),
   validation: z
     .strictObject({
