@@ -102,3 +102,8 @@ export const PAUSE_LABEL = "batch-paused";
 export function driverMention(driver: AgentDriver | undefined): string | null {
   return driver && driver !== "none" && "mention" in driver ? driver.mention : null;
 }
+
+/** The line a `{mention}` driver adds to the batch issue body: live (not defused), so the runner sees it on open. */
+export function mentionLine(mention: string): string {
+  return `${mention} please work through this batch: the SPECs in the order given, as its batch data lists them.`;
+}
