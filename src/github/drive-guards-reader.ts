@@ -14,7 +14,7 @@ export interface DriveGuards {
 
 const PER_REQUEST = 100;
 
-function guardsQuery(withRepo: boolean): string {
+export function guardsQuery(withRepo: boolean): string {
   const repo = withRepo
     ? `
   repository(owner: $owner, name: $name) {

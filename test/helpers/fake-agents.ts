@@ -1,6 +1,6 @@
 import { GraphQLError } from "graphql";
 import { COPILOT_FEATURES } from "../../src/github/copilot.js";
-import type { FakeGitHub, FakeRepo } from "./fake-github.js";
+import { connection, type FakeGitHub, type FakeRepo } from "./fake-github.js";
 
 /** The token the harness's app authenticates with: an installation token, as far as GitHub's checks go. */
 export const INSTALLATION_TOKEN = "test-token";
@@ -27,10 +27,34 @@ function token(fake: FakeGitHub): string {
  */
 export function installAgents(fake: FakeGitHub): AgentRecords {
   const records: AgentRecords = { copilot: [], dispatches: [], actions: "write", copilotEnabled: true };
-  fake.repoExtras.push(() => ({
+  fake.extraQuery.nodes = ({ ids }: { ids: string[] }) =>
+    ids.map((id) => {
+      const node = fake.node(id);
+      return node?.issue ? fake.issueView(node.repo, node.issue) : null;
+    });
+  fake.repoExtras.push((repo) => ({
+    // A label with the open issues that carry it (Label.issues), for the pause guard.
+    label: ({ name }: { name: string }) => {
+      const label = repo.labels.get(name.toLowerCase());
+      if (!label) return null;
+      return {
+        __typename: "Label",
+        ...label,
+        issues: (args: { first?: number; after?: string; states?: string[] }) =>
+          connection(
+            [...repo.issues.values()]
+              .filter((i) => !i.pullRequest && i.labels.some((l) => l.toLowerCase() === name.toLowerCase()))
+              .filter((i) => !args.states || args.states.includes(i.state))
+              .map((i) => fake.issueView(repo, i)),
+            args,
+          ),
+      };
+    },
     suggestedActors: () => ({
       nodes: [
-        ...(records.copilotEnabled ? [{ __typename: "Bot", id: COPILOT_ID, login: "copilot-swe-agent" }] : []),
+        ...(records.copilotEnabled
+          ? [{ __typename: "Bot", id: COPILOT_ID, login: "copilot-swe-agent" }]
+          : []),
         { __typename: "User", id: "U_lead", login: "lead" },
       ],
     }),
@@ -71,13 +95,19 @@ export function installAgents(fake: FakeGitHub): AgentRecords {
   };
   fake.extraMutation.addAssigneesToAssignable = assign;
 
-  const repoOf = (m: RegExpExecArray): FakeRepo | undefined => fake.repos.get(`${m[1]}/${m[2]}`.toLowerCase());
-  const workflowIn = (repo: FakeRepo, file: string) => repo.files.has(`.github/workflows/${decodeURIComponent(file)}`);
+  const repoOf = (m: RegExpExecArray): FakeRepo | undefined =>
+    fake.repos.get(`${m[1]}/${m[2]}`.toLowerCase());
+  const workflowIn = (repo: FakeRepo, file: string) =>
+    repo.files.has(`.github/workflows/${decodeURIComponent(file)}`);
   fake.route("POST", /^\/repos\/([^/]+)\/([^/]+)\/actions\/workflows\/([^/]+)\/dispatches$/, (m, body) => {
     const repo = repoOf(m);
     if (records.actions !== "write") return [403, { message: "Resource not accessible by integration" }];
     if (!repo || !workflowIn(repo, m[3]!)) return [404, { message: "Not Found" }];
-    records.dispatches.push({ workflow: decodeURIComponent(m[3]!), ref: body.ref, inputs: body.inputs ?? {} });
+    records.dispatches.push({
+      workflow: decodeURIComponent(m[3]!),
+      ref: body.ref,
+      inputs: body.inputs ?? {},
+    });
     return [204, ""];
   });
   fake.route("GET", /^\/repos\/([^/]+)\/([^/]+)\/actions\/workflows\/([^/]+)$/, (m) => {
@@ -89,7 +119,15 @@ export function installAgents(fake: FakeGitHub): AgentRecords {
   fake.route("GET", /^\/repos\/([^/]+)\/([^/]+)$/, (m) => {
     const repo = repoOf(m);
     if (!repo) return [404, { message: "Not Found" }];
-    return [200, { id: repo.databaseId, name: repo.name, full_name: `${repo.owner}/${repo.name}`, default_branch: "main" }];
+    return [
+      200,
+      {
+        id: repo.databaseId,
+        name: repo.name,
+        full_name: `${repo.owner}/${repo.name}`,
+        default_branch: "main",
+      },
+    ];
   });
   return records;
 }
