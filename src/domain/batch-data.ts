@@ -107,7 +107,7 @@ function shrunk(data: BatchData, criteria: number): BatchData {
 }
 
 /**
- * The body with its batch data section replaced (or added before the batch metadata, the report, or at the end),
+ * The body with its batch data section replaced (or added before the report section, or at the end),
  * kept under GitHub's body limit with room for the report: criteria are shortened first, then the readable copy
  * is left out (the hidden one stays). Returns the body unchanged (the same string) when nothing changes.
  */
@@ -133,9 +133,8 @@ function placeSection(body: string, section: string): string {
     const next = body.slice(0, start) + section + body.slice(end + DATA_END.length);
     return next === body ? body : next;
   }
-  const anchors = [body.indexOf("<!-- batchbot:batch "), body.indexOf(REPORT_START)].filter((i) => i !== -1);
-  if (!anchors.length) return `${body.replace(/\s*$/, "")}\n\n${section}\n`;
-  const at = Math.min(...anchors);
+  const at = body.indexOf(REPORT_START);
+  if (at === -1) return `${body.replace(/\s*$/, "")}\n\n${section}\n`;
   return `${body.slice(0, at).replace(/\s*$/, "")}\n\n${section}\n${body.slice(at)}`;
 }
 

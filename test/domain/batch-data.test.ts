@@ -82,7 +82,7 @@ describe("batch data block", () => {
   it("round-trips through an issue body: hidden copy first, the readable fenced block when the hidden one is gone", () => {
     const data = buildBatchData(input());
     const body = withBatchData('# Batch\n\n- [ ] 1. #3 x\n<!-- batchbot:batch {"v":1} -->\n', data);
-    expect(body.indexOf(DATA_START)).toBeLessThan(body.indexOf("<!-- batchbot:batch {"));
+    expect(body.indexOf(DATA_START)).toBeGreaterThan(body.indexOf("<!-- batchbot:batch {"));
     expect(body).toContain("<details>\n<summary>Batch data</summary>\n\n```json\n");
     // A backtick in a title never closes the fence.
     expect(body).toContain("Users table \\u0060v2\\u0060");

@@ -51,7 +51,10 @@ export async function fireDrives(
     const driver = driverOf(rt.config, target.meta.agent);
     try {
       if (driver && driver !== "none" && "copilot" in driver && client) {
-        copilot ??= (report.reads++, findCopilot(client, rt.repo));
+        if (!copilot) {
+          report.reads++;
+          copilot = findCopilot(client, rt.repo);
+        }
         const copilotId = await copilot;
         if (!copilotId)
           throw new Error(
@@ -66,7 +69,10 @@ export async function fireDrives(
         });
       } else if (driver && driver !== "none" && "dispatch" in driver) {
         const { workflow, ref } = driver.dispatch;
-        if (!ref) branch ??= (report.reads++, defaultBranch(rt.octokit, rt.repo));
+        if (!ref && !branch) {
+          report.reads++;
+          branch = defaultBranch(rt.octokit, rt.repo);
+        }
         const at = ref ?? (await branch!);
         report.writes++;
         await dispatchWorkflow(rt.octokit, rt.repo, workflow, at, target.number);
