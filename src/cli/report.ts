@@ -4,7 +4,7 @@ import { type BatchIssue, decodeBatchMeta } from "../domain/batch.js";
 import { type BatchConfig, formatConfigProblems, parseConfig } from "../domain/config.js";
 import { renderDashboard } from "../domain/dashboard.js";
 import { parseIssueList } from "../domain/gh-issue-list.js";
-import { computeMetrics } from "../domain/metrics.js";
+import { computeMetrics } from "../domain/progress-metrics.js";
 import type { RepoRef } from "../domain/references.js";
 import { buildRegistry } from "../domain/registry.js";
 
