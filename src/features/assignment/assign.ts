@@ -11,12 +11,15 @@ import {
   planBatches,
 } from "../../domain/planner.js";
 import { lookupAssignable, type OpenedIssue, openBatchMutation } from "../../github/batch-writer.js";
-import { createdIssue, createLabelMutation } from "../../github/issue-writer.js";
+import { createdIssue, createLabelMutation, issueBodyMutation } from "../../github/issue-writer.js";
 import { type Mutation, recordWrites, runMutations } from "../../github/mutations.js";
 import { findReplyComment } from "../../github/replies.js";
 import type { Fence } from "../../infra/lock.js";
+import { driveNotes, type PreparedDrives, prepareDrives } from "../agent-drivers/assignment.js";
+import { fireDrives } from "../agent-drivers/fire.js";
+import { bodyWithData } from "../agent-drivers/handoff.js";
 import type { RequestCount, Runtime } from "../shared/runtime.js";
-import { type AssignmentInputs, queryRegistry } from "./assignment-inputs.js";
+import { type AssignmentInputs, queryRegistry, specOf } from "./assignment-inputs.js";
 import { decodeRecord, encodeRecord } from "./assignment-record.js";
 import { existingTargets, type LinkTarget, linkMutations, type UserOf } from "./batch-links.js";
 
@@ -183,9 +186,9 @@ interface Tracked {
 }
 
 /**
- * Phase 2, step 4: write and track. The batch label, one batch issue per draft, then the links of every batch of
- * this command (new, or opened by an earlier run) — each step writing only what GitHub doesn't hold yet, and only
- * while this command still holds the planning lock.
+ * Phase 2, step 4: write and track. The batch label (and the drivers' labels), one batch issue per draft, then the
+ * links and batch data of every batch of this command (new, or opened by an earlier run), then the drivers' start
+ * signals — each step writing only what GitHub doesn't hold yet, and only while this command holds the planning lock.
  */
 async function writeAndTrack(
   rt: Runtime,
@@ -196,27 +199,83 @@ async function writeAndTrack(
   const { inputs, owed, drafts } = work;
   const notes: string[] = [];
   const current = currentCheck(fence, notes);
-  const run = async (mutations: Mutation[]) => {
+  const run: Run = async (mutations) => {
     const outcome = await runMutations(rt.octokit, mutations);
     recordWrites(result, outcome);
     return outcome;
   };
   const involved = [...owed.mine.map((b) => b.meta.agent), ...drafts.map((d) => d.meta.agent)];
   const userOf = await assignableAgents(rt, involved, result);
-  const labelId = drafts.length ? await ensureBatchLabel(rt, inputs, current, run) : null;
-  const opened = labelId ? await openBatchIssues(inputs, drafts, labelId, userOf, current, run) : new Map();
+  // The agents' drivers: which batches get a start signal (decided before anything is opened).
+  const drives = await prepareDrives(rt, {
+    drafts,
+    mine: owed.mine,
+    batches: inputs.batches,
+    specOf: specOf(inputs),
+    labelIds: inputs.snapshot.labelIds,
+  });
+  result.reads += drives.reads;
+  const labelId = drafts.length ? await ensureLabels(rt, inputs, drives, current, run) : null;
+  const opened = labelId
+    ? await openBatchIssues(inputs, { drafts, drives, labelId, userOf }, current, run)
+    : new Map<string, OpenedIssue>();
   result.opened = [...opened.values()].map((i) => i.number);
   const targets = [
     ...(await existingTargets(rt, owed.mine, result)),
-    ...openedTargets(drafts, opened, userOf),
+    ...openedTargets(drafts, opened, drives, userOf),
   ];
-  const links = linkMutations(targets, inputs.batches, inputs.registry, userOf);
-  if (links.length && (await current())) await run(links);
+  const writes = [
+    ...dataWrites(rt, inputs, targets, drives),
+    ...linkMutations(targets, inputs.batches, inputs.registry, userOf),
+  ];
+  if (writes.length && (await current())) await run(writes);
+  await fire(rt, inputs, targets, drives, current, result, notes);
   for (const agent of new Set(targets.map((t) => t.meta.agent).filter((a) => !userOf(a))))
     notes.push(
       `${quietMention(agent)} can't be assigned in this repository (not a collaborator), so their SPECs stay unassigned; their batch issue mentions them instead.`,
     );
   return { opened, notes };
+}
+
+/** Each batch's data (it needs the issue's number) and any drive recorded since: body writes, only where changed. */
+function dataWrites(
+  rt: Runtime,
+  inputs: AssignmentInputs,
+  targets: LinkTarget[],
+  drives: PreparedDrives,
+): Mutation[] {
+  return targets.flatMap((t) => {
+    const meta = drives.recorded(t.meta);
+    const body = bodyWithData(rt, { number: t.number, body: t.body, meta }, specOf(inputs));
+    t.meta = meta;
+    if (body === t.body) return [];
+    t.body = body;
+    return [issueBodyMutation(t.id, body, `batch #${t.number}`)];
+  });
+}
+
+/** The start signals sent by API (Copilot, workflow dispatch), once the batch issues are complete. */
+async function fire(
+  rt: Runtime,
+  inputs: AssignmentInputs,
+  targets: readonly LinkTarget[],
+  drives: PreparedDrives,
+  current: () => Promise<boolean>,
+  result: AssignmentResult,
+  notes: string[],
+): Promise<void> {
+  if (await current()) {
+    const fired = await fireDrives(
+      rt,
+      targets.map((t) => ({ ...t, decision: drives.decision(t.meta) })),
+      inputs.snapshot.repositoryId,
+    );
+    result.reads += fired.reads;
+    result.writes += fired.writes;
+    result.failures.push(...fired.failures);
+    notes.push(...fired.notes);
+  }
+  notes.push(...driveNotes(drives, targets));
 }
 
 /** Whether this command still holds the planning lock; once lost, it writes nothing more (and says so once). */
@@ -242,34 +301,53 @@ async function assignableAgents(rt: Runtime, logins: string[], count: RequestCou
 
 type Run = (mutations: Mutation[]) => Promise<Awaited<ReturnType<typeof runMutations>>>;
 
-/** The batch label, created when the repository lacks it, so batch issues carry it from the moment they exist. */
-async function ensureBatchLabel(
+/**
+ * The batch label and the drivers' labels, created when the repository lacks them, so batch issues carry them from
+ * the moment they exist. Returns the batch label's id (null when it could not be created).
+ */
+async function ensureLabels(
   rt: Runtime,
   inputs: AssignmentInputs,
+  drives: PreparedDrives,
   current: () => Promise<boolean>,
   run: Run,
 ): Promise<string | null> {
   const name = rt.config.labels.batch;
-  const known = inputs.snapshot.labelIds.get(name.toLowerCase());
-  if (known) return known;
-  if (!(await current())) return null;
-  const outcome = await run([createLabelMutation(inputs.snapshot.repositoryId, name, "batch")]);
-  return (outcome.results[0] as { label?: { id: string } } | null)?.label?.id ?? null;
+  const known = inputs.snapshot.labelIds.get(name.toLowerCase()) ?? null;
+  const missing = [...(known ? [] : [name]), ...drives.missingLabels];
+  if (!missing.length || !(await current())) return known;
+  const outcome = await run(
+    missing.map((label) =>
+      createLabelMutation(inputs.snapshot.repositoryId, label, label === name ? "batch" : ""),
+    ),
+  );
+  missing.forEach((label, i) => {
+    const created = (outcome.results[i] as { label?: { id: string } } | null)?.label?.id;
+    if (created) drives.labelIds.set(label.toLowerCase(), created);
+  });
+  return drives.labelIds.get(name.toLowerCase()) ?? known;
 }
 
-/** One batch issue per draft, opened with its label and, when GitHub can assign them, its agent. */
+/** One batch issue per draft, opened with its labels and, when GitHub can assign them, its agent. */
 async function openBatchIssues(
   inputs: AssignmentInputs,
-  drafts: readonly BatchDraft[],
-  labelId: string,
-  userOf: UserOf,
+  work: { drafts: readonly BatchDraft[]; drives: PreparedDrives; labelId: string; userOf: UserOf },
   current: () => Promise<boolean>,
   run: Run,
 ): Promise<Map<string, OpenedIssue>> {
+  const { drafts, drives, labelId, userOf } = work;
   const opened = new Map<string, OpenedIssue>();
   if (!drafts.length || !(await current())) return opened;
   const outcome = await run(
-    drafts.map((d) => openBatchMutation(inputs.snapshot.repositoryId, d, labelId, userOf(d.meta.agent))),
+    drafts.map((d) =>
+      openBatchMutation(
+        inputs.snapshot.repositoryId,
+        { title: d.title, body: drives.created(d).body },
+        labelId,
+        userOf(d.meta.agent),
+        drives.labelsAtCreation(d),
+      ),
+    ),
   );
   drafts.forEach((d, i) => {
     const issue = createdIssue<OpenedIssue>(outcome.results[i]);
@@ -282,17 +360,20 @@ async function openBatchIssues(
 function openedTargets(
   drafts: readonly BatchDraft[],
   opened: Map<string, OpenedIssue>,
+  drives: PreparedDrives,
   userOf: UserOf,
 ): LinkTarget[] {
   return drafts.flatMap((d) => {
     const issue = opened.get(d.meta.id);
     if (!issue) return [];
+    const created = drives.created(d);
     const assignees = userOf(d.meta.agent) ? [d.meta.agent] : [];
     return [
       {
         id: issue.id,
         number: issue.number,
-        meta: d.meta,
+        meta: created.meta,
+        body: created.body,
         links: { assignees, subIssues: new Set<number>() },
       },
     ];

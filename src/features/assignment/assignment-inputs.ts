@@ -1,9 +1,11 @@
 import type { BatchIssue } from "../../domain/batch.js";
 import type { Discovery } from "../../domain/knowledge.js";
 import type { StatusLookup } from "../../domain/readiness.js";
+import { refKey } from "../../domain/references.js";
 import { buildRegistry, externalReferences, type Registry, statusLookup } from "../../domain/registry.js";
 import { readBatches } from "../../github/batch-reader.js";
 import { lookupIssues, type RegistrySnapshot, readRegistry } from "../../github/registry-reader.js";
+import { driverLabels } from "../agent-drivers/assignment.js";
 import { readKnowledge } from "../lifecycle/knowledge-registry.js";
 import type { RequestCount, Runtime } from "../shared/runtime.js";
 
@@ -24,7 +26,10 @@ export interface AssignmentInputs {
  */
 export async function queryRegistry(rt: Runtime, count: RequestCount): Promise<AssignmentInputs> {
   const batchLabel = rt.config.labels.batch;
-  const snapshot = await readRegistry(rt.octokit, rt.repo, rt.config.labels.spec, [batchLabel]);
+  const snapshot = await readRegistry(rt.octokit, rt.repo, rt.config.labels.spec, [
+    batchLabel,
+    ...driverLabels(rt.config),
+  ]);
   count.reads += snapshot.requests;
   const registry = buildRegistry(rt.repo, snapshot.issues, rt.config, rt.hosts);
   const read = await readBatches(rt.octokit, rt.repo, batchLabel);
@@ -37,4 +42,9 @@ export async function queryRegistry(rt: Runtime, count: RequestCount): Promise<A
   count.reads += external.requests;
   const status = statusLookup(registry, new Map([...external.issues].map(([k, v]) => [k, v.status])));
   return { snapshot, registry, batches: read.batches, knowledge, status };
+}
+
+/** A SPEC of this repository by number, from the registry read. */
+export function specOf(inputs: AssignmentInputs) {
+  return (number: number) => inputs.registry.specs.get(refKey({ ...inputs.registry.repo, number }));
 }

@@ -16,6 +16,7 @@ export interface LinkTarget {
   id: string;
   number: number;
   meta: BatchMeta;
+  body: string;
   /** What GitHub holds; null when the issue could not be read (nothing is written for it). */
   links: BatchLinks | null;
 }
@@ -39,6 +40,7 @@ export async function existingTargets(
     id: b.id,
     number: b.number,
     meta: b.meta,
+    body: b.body,
     links: read.links.get(b.id) ?? null,
   }));
 }
