@@ -1,5 +1,6 @@
 import { parseClosingReferences } from "../domain/closing-references.js";
 import { type CommitCheck, e2eStatusOf } from "../domain/e2e-status.js";
+import { sameLogin } from "../domain/login.js";
 import type { GatePullRequest, GateReview, ReviewState } from "../domain/quality-gate.js";
 import { GATE_CHECK } from "../domain/quality-gate-report.js";
 import { type RepoRef, sameRepo } from "../domain/references.js";
@@ -9,7 +10,6 @@ import { STICKY_MARKER } from "../domain/sticky.js";
 import type { ExistingCheckRun } from "./checks.js";
 import { type GitHub, graphqlPartial } from "./graphql.js";
 import type { ExistingComment } from "./issue-writer.js";
-import { sameLogin } from "./sticky-reader.js";
 
 const REVIEW = "id author { login } state submittedAt authorCanPushToRepository commit { oid tree { oid } }";
 

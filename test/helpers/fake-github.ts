@@ -188,6 +188,17 @@ function commentTooLong() {
   };
 }
 
+/** The login of a deleted account: GitHub's GraphQL answers its authors as `null` (REST shows them as `ghost`). */
+export const GHOST = "ghost";
+
+/** An author as GraphQL shows it: apps' bots without `[bot]`, deleted accounts as `null`. */
+export function actorView(login: string) {
+  if (login === GHOST) return null;
+  return login.endsWith("[bot]")
+    ? { __typename: "Bot", login: login.replace(/\[bot\]$/, "") }
+    : { __typename: "User", login };
+}
+
 export function notFound(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { type: "NOT_FOUND" } });
 }
@@ -614,7 +625,7 @@ export class FakeGitHub {
       updatedAt: issue.updatedAt,
       closedAt: issue.closedAt,
       isPinned: issue.pinned,
-      author: { __typename: "User", login: issue.author },
+      author: actorView(issue.author),
       repository: () => this.repoView(repo),
       headRefOid: pr?.headSha,
       baseRefName: pr?.baseRef,
@@ -637,10 +648,7 @@ export class FakeGitHub {
             databaseId: c.databaseId,
             body: c.body,
             createdAt: c.createdAt,
-            author: {
-              __typename: c.author.endsWith("[bot]") ? "Bot" : "User",
-              login: c.author.replace(/\[bot\]$/, ""),
-            },
+            author: actorView(c.author),
             editor: c.editor ? { __typename: "User", login: c.editor } : null,
           })),
           args,
@@ -759,7 +767,7 @@ export class FakeGitHub {
       body: r.body,
       submittedAt: r.submittedAt,
       authorCanPushToRepository: ["write", "maintain", "admin"].includes(permission),
-      author: { __typename: "User", login: r.author },
+      author: actorView(r.author),
       commit: this.commitView(repo, r.commitSha),
     };
   }

@@ -2,7 +2,7 @@ import { createRequire } from "node:module";
 import { type Logger, pino } from "pino";
 import { Probot, ProbotOctokit } from "probot";
 import { batchbot } from "../../src/app.js";
-import { type FakeCheckRun, FakeGitHub, type FakeIssue, type FakeRepo } from "./fake-github.js";
+import { type FakeCheckRun, FakeGitHub, type FakeIssue, type FakeRepo, GHOST } from "./fake-github.js";
 
 const require = createRequire(import.meta.url);
 const examples = require("@octokit/webhooks-examples") as Array<{
@@ -45,7 +45,8 @@ export interface Harness {
     action: string,
     extra?: Record<string, any>,
   ): Record<string, any>;
-  commentEvent(fullName: string, number: number, author: string, body: string): Record<string, any>;
+  /** Authors ending in `[bot]` are `Bot` accounts; `null` is a deleted account (no user on the comment). */
+  commentEvent(fullName: string, number: number, author: string | null, body: string): Record<string, any>;
   /** A `pull_request` event for a pull request of the fake GitHub, as it is now. */
   pullRequestEvent(
     fullName: string,
@@ -117,8 +118,11 @@ export function createHarness(options: HarnessOptions = {}): Harness {
     commentEvent(fullName, number, author, body) {
       const repo = fake.repo(fullName);
       const issue = fake.issue(fullName, number);
-      const comment = fake.addComment(fullName, number, author, body);
+      const comment = fake.addComment(fullName, number, author ?? GHOST, body);
       const base = examplePayload("issue_comment", "created");
+      // `null`: a deleted account (GitHub may send its comments with no user at all).
+      const user =
+        author === null ? null : { ...base.comment.user, login: author, type: accountType(author) };
       return {
         ...base,
         action: "created",
@@ -128,10 +132,10 @@ export function createHarness(options: HarnessOptions = {}): Harness {
           id: comment.databaseId,
           node_id: comment.id,
           body,
-          user: { ...base.comment.user, login: author },
+          user,
         },
         repository: repositoryPayload(repo, base.repository),
-        sender: { ...base.sender, login: author },
+        sender: user ?? { ...base.sender, login: GHOST, type: "User" },
         installation: { id: 1, node_id: "MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMQ==" },
       };
     },
@@ -217,6 +221,11 @@ export function createHarness(options: HarnessOptions = {}): Harness {
     },
   };
   return harness;
+}
+
+/** GitHub's account type for a login: apps act as `name[bot]` accounts of type `Bot`. */
+export function accountType(login: string): "Bot" | "User" {
+  return login.endsWith("[bot]") ? "Bot" : "User";
 }
 
 const INSTALLATION = { id: 1, node_id: "MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMQ==" };

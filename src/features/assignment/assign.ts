@@ -1,19 +1,10 @@
-import { parseAssignArgs, resolveAgents } from "../../domain/assign-args.js";
 import { type ReportedBatch, renderAssignmentReply } from "../../domain/assignment-report.js";
 import type { BatchIssue, BatchMeta } from "../../domain/batch.js";
 import { batchId, draftBatches } from "../../domain/batch-message.js";
-import { TEMPLATE_PATH } from "../../domain/batch-template.js";
-import type { CommandHelp } from "../../domain/command-help.js";
-import { formatConfigProblems } from "../../domain/config.js";
+import { sameLogin } from "../../domain/login.js";
 import { escapeMentions, quietMention } from "../../domain/mention-escape.js";
 import { decodeMetadata, encodeMetadata } from "../../domain/metadata.js";
-import {
-  type Leftover,
-  type PlanAgent,
-  type PlanOptions,
-  planBatches,
-  planOptions,
-} from "../../domain/planner.js";
+import { type Leftover, type PlanAgent, type PlanOptions, planBatches } from "../../domain/planner.js";
 import { refKey } from "../../domain/references.js";
 import { buildRegistry, externalReferences, statusLookup } from "../../domain/registry.js";
 import { readBatches } from "../../github/batch-reader.js";
@@ -28,85 +19,14 @@ import {
 } from "../../github/batch-writer.js";
 import { createdIssue, createLabelMutation } from "../../github/issue-writer.js";
 import { type Mutation, recordWrites, runMutations } from "../../github/mutations.js";
-import { mayCommand } from "../../github/permissions.js";
-import { react } from "../../github/reactions.js";
 import { lookupIssues, readRegistry } from "../../github/registry-reader.js";
 import { findReplyComment } from "../../github/replies.js";
-import { sameLogin } from "../../github/sticky-reader.js";
-import { loadBatchTemplate } from "../../github/template-reader.js";
-import { type Fence, planningLockKey } from "../../infra/lock.js";
+import type { Fence } from "../../infra/lock.js";
 import { readKnowledge } from "../lifecycle/knowledge-registry.js";
-import { type CommandDefinition, UsageError } from "../shared/command-registry.js";
-import type { AppDeps } from "../shared/deps.js";
 import type { RequestCount, Runtime } from "../shared/runtime.js";
-
-const WHO = "write, maintain or admin on the repository, and `commanders`";
-
-export const ASSIGN_HELP: CommandHelp = {
-  name: "assign",
-  usage: "/batch assign [@agent ...] [--size N] [--domain D] [--dry-run]",
-  description:
-    "Plans one batch per agent from the unassigned SPECs (priority fixes first, dependencies in order) and opens a batch issue for each agent. Agents default to `agents` in `.github/batch.yml`.",
-  whoCanUse: WHO,
-  examples: ["/batch assign", "/batch assign @alice @bob --size 8", "/batch assign --domain ui --dry-run"],
-};
-
-export const PLAN_HELP: CommandHelp = {
-  name: "plan",
-  usage: "/batch plan [@agent ...] [--size N] [--domain D]",
-  description: "Previews `/batch assign` in a reply, with every batch message, and writes nothing else.",
-  whoCanUse: WHO,
-  examples: ["/batch plan", "/batch plan @alice --domain database"],
-};
 
 /** The metadata block in the reply: batches the command still owes (GitHub refused them, or another command took over). */
 const ASSIGNMENT_KIND = "assignment";
-
-/** `/batch assign` and `/batch plan`. */
-export function registerBatchAssign(deps: AppDeps): void {
-  deps.commands.push(assignCommand(deps, ASSIGN_HELP, false), assignCommand(deps, PLAN_HELP, true));
-}
-
-function assignCommand(deps: AppDeps, help: CommandHelp, preview: boolean): CommandDefinition {
-  return {
-    help,
-    async run(ctx, line) {
-      if (!(await mayCommand(ctx.octokit, ctx.repo, ctx.sender, ctx.config.commanders)))
-        return { reaction: "-1" };
-      const parsed = parseAssignArgs(line.args, preview);
-      if (!parsed.ok) throw new UsageError(parsed.problem);
-      const { args } = parsed;
-      const agents = resolveAgents(args, ctx.config);
-      if (!agents.length)
-        return {
-          reply: args.domain
-            ? `No configured agent takes \`${args.domain}\`: name the agents (\`/batch assign @alice --domain ${args.domain}\`) or give one that domain in \`.github/batch.yml\`.`
-            : "No agents to plan for: name them (`/batch assign @alice @bob`) or list them under `agents:` in `.github/batch.yml`.",
-        };
-      const template = await loadBatchTemplate(ctx.octokit, ctx.repo);
-      if (!template.ok) return { reply: formatConfigProblems(template.problems, TEMPLATE_PATH) };
-      if (!args.dryRun) await react(ctx.octokit, ctx.repo, ctx.commentId, "eyes");
-      const request: AssignmentRequest = {
-        agents,
-        options: planOptions(ctx.config.batch, { size: args.size, domain: args.domain }),
-        template: template.template,
-        sourceCommentId: ctx.commentId,
-        issueNumber: ctx.issueNumber,
-        dryRun: args.dryRun,
-      };
-      const result = args.dryRun
-        ? await runAssignment(ctx, request, null)
-        : await deps.lock.run(planningLockKey(ctx.repo), (fence) => runAssignment(ctx, request, fence));
-      ctx.log.info(
-        { reads: result.reads, writes: result.writes, opened: result.opened, failures: result.failures },
-        `/batch ${line.name}`,
-      );
-      // The batch issues and assignments just written: board items and the dashboard follow in one pass.
-      if (result.opened.length) await deps.refreshProgress?.(ctx);
-      return { reply: result.reply, revise: result.writes > 0 };
-    },
-  };
-}
 
 export interface AssignmentRequest {
   agents: PlanAgent[];

@@ -19,12 +19,39 @@ import type { AppDeps } from "../shared/deps.js";
 import type { RequestCount, Runtime } from "../shared/runtime.js";
 
 /**
- * Brings the board and the dashboard up to date when a refresh changed what they show, and only when the
- * repository has either (batchbot ignores the events its own writes cause).
+ * What follows a refresh (batchbot ignores the events its own writes cause): the agents of completed batches get
+ * their next one (`batch.auto-next`), and the board and the dashboard are brought up to date when the refresh
+ * changed what they show and the repository has either (`withProgress`).
  */
-export async function followProgress(deps: AppDeps, rt: Runtime, result: RefreshResult): Promise<void> {
-  if (!result.progressChanged || (!rt.config.project && !rt.config.dashboard.enabled)) return;
-  await deps.refreshProgress?.(rt);
+export async function followRefresh(
+  deps: AppDeps,
+  rt: Runtime,
+  result: RefreshResult,
+  withProgress = true,
+): Promise<void> {
+  const completed = result.completed.map((b) => ({ number: b.number, agent: b.update.meta.agent }));
+  if (completed.length) await deps.follow.batchesCompleted(rt, completed);
+  if (!withProgress || !result.progressChanged) return;
+  if (!rt.config.project && !rt.config.dashboard.enabled) return;
+  await deps.follow.progressChanged(rt);
+}
+
+/** `refreshBatches`, logged when it wrote or failed, and followed (`followRefresh`). */
+export async function refreshAndFollow(
+  deps: AppDeps,
+  rt: Runtime,
+  target: BatchTarget,
+  options: RefreshOptions,
+  withProgress = true,
+): Promise<RefreshResult> {
+  const result = await refreshBatches(rt, deps.lock, target, options);
+  if (result.writes || result.failures.length)
+    rt.log[result.failures.length ? "warn" : "info"](
+      { target, reads: result.reads, writes: result.writes, failures: result.failures },
+      "batch progress",
+    );
+  await followRefresh(deps, rt, result, withProgress);
+  return result;
 }
 
 /** User text in batch reports and the knowledge registry mentions and links nobody. */

@@ -1,4 +1,4 @@
-import type { CommandLine } from "../../domain/commands.js";
+import type { CommandLine } from "../../domain/command-line.js";
 import { describeValidators } from "../../domain/quality-gate-report.js";
 import { hasLabel } from "../../domain/spec.js";
 import { parseStage, stageName, stageVerdict } from "../../domain/stage-commands.js";

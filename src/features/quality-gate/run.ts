@@ -1,4 +1,5 @@
 import { parseClosingReferences } from "../../domain/closing-references.js";
+import { sameLogin } from "../../domain/login.js";
 import { decodeMetadata } from "../../domain/metadata.js";
 import {
   type Eligibility,
@@ -35,7 +36,7 @@ import {
   readSpecGates,
   type SpecView,
 } from "../../github/quality-gate-reader.js";
-import { readStickyComments, sameLogin } from "../../github/sticky-reader.js";
+import { readStickyComments } from "../../github/sticky-reader.js";
 import { type Candidate, type EventCache, resolveEligibility } from "../../github/validators.js";
 import { labelWrites, syncAfterChange } from "../dependencies/run.js";
 import type { RequestCount, Runtime } from "../shared/runtime.js";
