@@ -3,6 +3,7 @@ import { botIdentity } from "./github/identity.js";
 import { LocalLock, type Lock } from "./infra/lock.js";
 import { Metrics } from "./infra/metrics.js";
 import { serveOperations } from "./infra/operations.js";
+import type { Jobs } from "./jobs/jobs.js";
 import { pipeline } from "./pipeline.js";
 
 export interface BatchbotOptions {
@@ -16,6 +17,8 @@ export interface BatchbotOptions {
   metrics?: Metrics;
   /** Webhook bodies larger than this are refused with 413; 25 MB (GitHub's own cap) by default. */
   maxWebhookBytes?: number;
+  /** The periodic jobs (redelivery, reconcile sweep), started with the app; the server passes them (src/main.ts). */
+  jobs?: Jobs;
 }
 
 export function defaultHosts(env: NodeJS.ProcessEnv = process.env): string[] {
@@ -24,12 +27,15 @@ export function defaultHosts(env: NodeJS.ProcessEnv = process.env): string[] {
 
 export function batchbot(options: BatchbotOptions = {}): ApplicationFunction {
   return (app: Probot, appOptions: ApplicationFunctionOptions) => {
-    pipeline({
+    const base = {
       app,
       hosts: options.hosts ?? defaultHosts(),
       botLogin: botIdentity(app, options.botLogin ?? process.env.BATCHBOT_BOT_LOGIN),
       lock: options.lock ?? new LocalLock(),
-    });
-    serveOperations(app, appOptions, { ...options, metrics: options.metrics ?? new Metrics() });
+    };
+    const { sync } = pipeline(base);
+    const metrics = options.metrics ?? new Metrics();
+    serveOperations(app, appOptions, { ...options, metrics });
+    options.jobs?.start({ ...base, sync, metrics });
   };
 }

@@ -9,6 +9,7 @@ import {
 import { boardConfigProbe } from "./features/board-and-dashboard/board-probe.js";
 import { dashboardCommand, statusCommand, syncCommand } from "./features/board-and-dashboard/commands.js";
 import { progressAfterIssue, progressRefresher } from "./features/board-and-dashboard/events.js";
+import { syncRepositoryState } from "./features/board-and-dashboard/sync-state.js";
 import { configCheck } from "./features/config-check/events.js";
 import { dependencySync, installationSync, labelsSyncStep } from "./features/dependencies/events.js";
 import { lifecycleCommands } from "./features/lifecycle/commands.js";
@@ -27,8 +28,14 @@ import { runCommands } from "./features/shared/command-events.js";
 import { type CommandDefinition, helpCommand } from "./features/shared/command-registry.js";
 import { type AppDeps, fromSelf, runtimeOf } from "./features/shared/deps.js";
 import { ISSUE_ACTIONS, type IssuesPayload } from "./features/shared/issue-payload.js";
-import type { IssueEvent, IssueStep } from "./features/shared/steps.js";
+import type { IssueEvent, IssueStep, SyncStep } from "./features/shared/steps.js";
 import type { Lock } from "./infra/lock.js";
+import type { SyncRepositoryState } from "./jobs/reconcile.js";
+
+/** What the pipeline gives back: the one sync entry (`/batch sync`'s steps), for the reconcile sweep. */
+export interface Pipeline {
+  sync: SyncRepositoryState;
+}
 
 /** What `src/app.ts` gives the pipeline. */
 export interface PipelineBase {
@@ -49,11 +56,11 @@ export interface PipelineBase {
  * - `pull_request.*`, `pull_request_review.*`, `check_run.*`, `status`: quality gate → `follow.specsChanged`
  * - `push`: config check (with the board's probe)
  * - `installation.created`, `installation_repositories.added`: dependencies (every SPEC labelled)
- * - `/batch sync`: dependencies → batch tasks → board and dashboard
+ * - `/batch sync` and the reconcile sweep (`src/jobs/`): dependencies → batch tasks → board and dashboard
  * - batchbot's own writes (`follow`): SPECs changed → batch tasks → board and dashboard; batches opened or changed
  *   → board and dashboard; batches completed → assignment's `auto-next`
  */
-export function pipeline(base: PipelineBase): void {
+export function pipeline(base: PipelineBase): Pipeline {
   const { app } = base;
   const progress = progressRefresher();
   const deps: AppDeps = {
@@ -83,6 +90,8 @@ export function pipeline(base: PipelineBase): void {
     issueEvents(deps, issueSteps),
   );
 
+  // `/batch sync` and the reconcile sweep: dependencies → batch tasks → (in the entry) board and dashboard.
+  const syncSteps: SyncStep[] = [labelsSyncStep, batchTasksSyncStep(deps)];
   const lifecycle = lifecycleCommands(deps);
   const commands: CommandDefinition[] = [
     helpCommand(() => commands),
@@ -91,7 +100,7 @@ export function pipeline(base: PipelineBase): void {
     nextCommand(deps),
     statusCommand(),
     dashboardCommand(),
-    syncCommand([labelsSyncStep, batchTasksSyncStep(deps)]),
+    syncCommand(syncSteps),
     ...assignmentCommands(deps),
   ];
   const lifecycleNames = new Set(lifecycle.flatMap((c) => [c.help.name, ...(c.aliases ?? [])]));
@@ -111,6 +120,7 @@ export function pipeline(base: PipelineBase): void {
 
   app.on("push", configCheck([boardConfigProbe]));
   app.on(["installation.created", "installation_repositories.added"], installationSync(deps));
+  return { sync: (rt) => syncRepositoryState(rt, syncSteps) };
 }
 
 /** A person's `issues` event through `steps`, in order, until one says stop. */

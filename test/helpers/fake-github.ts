@@ -95,6 +95,20 @@ export interface FakeRepo {
   nextNumber: number;
 }
 
+/** A webhook delivery as `GET /app/hook/deliveries` lists it, with the payload the harness sent. */
+export interface FakeDelivery {
+  id: number;
+  guid: string;
+  event: string;
+  action: string | null;
+  status_code: number;
+  redelivery: boolean;
+  delivered_at: string;
+  installation_id: number | null;
+  repository_id: number | null;
+  payload: Record<string, any>;
+}
+
 export interface LoggedRequest {
   method: string;
   path: string;
@@ -223,8 +237,16 @@ export class FakeGitHub {
   restRoutes: Array<{
     method: string;
     pattern: RegExp;
-    handle: (m: RegExpExecArray, body: any, query: URLSearchParams) => [number, unknown];
+    handle: (
+      m: RegExpExecArray,
+      body: any,
+      query: URLSearchParams,
+    ) => [number, unknown] | [number, unknown, Record<string, string>];
   }> = [];
+  /** The app's webhook deliveries, as `GET /app/hook/deliveries` lists them (the harness records them). */
+  deliveries: FakeDelivery[] = [];
+  /** Redeliveries the app asked for (`POST /app/hook/deliveries/{id}/attempts`), not yet sent. */
+  redeliveryRequests: FakeDelivery[] = [];
   private nodes = new Map<
     string,
     { kind: string; repo: FakeRepo; issue?: FakeIssue; comment?: FakeComment }
@@ -476,7 +498,26 @@ export class FakeGitHub {
     return answer;
   }
 
-  private routeRest(method: string, path: string, body: unknown, query: URLSearchParams): [number, unknown] {
+  /** Records a webhook delivery and how the app answered it (`status_code` 0: GitHub could not reach it). */
+  recordDelivery(
+    delivery: Omit<FakeDelivery, "id" | "delivered_at" | "redelivery"> & { redelivery?: boolean },
+  ): FakeDelivery {
+    const recorded = {
+      id: nextId(),
+      delivered_at: new Date().toISOString(),
+      redelivery: false,
+      ...delivery,
+    };
+    this.deliveries.push(recorded);
+    return recorded;
+  }
+
+  private routeRest(
+    method: string,
+    path: string,
+    body: unknown,
+    query: URLSearchParams,
+  ): [number, unknown] | [number, unknown, Record<string, string>] {
     for (const route of this.restRoutes) {
       if (route.method !== method) continue;
       const m = route.pattern.exec(path);
@@ -1279,6 +1320,50 @@ export class FakeGitHub {
         method: "GET",
         pattern: /^\/app$/,
         handle: () => [200, { slug: "batchbot", id: 1, name: "batchbot" }],
+      },
+      {
+        method: "GET",
+        pattern: /^\/app\/hook\/deliveries$/,
+        handle: (_m, _b, query) => {
+          // Newest first; the cursor is the offset of the page's first item (GitHub's is opaque).
+          const all = [...this.deliveries].sort((a, b) => b.id - a.id);
+          const perPage = Number(query.get("per_page") ?? 30);
+          const start = Number(query.get("cursor") ?? 0);
+          const page = all.slice(start, start + perPage).map(({ payload: _payload, ...item }) => item);
+          const next = start + perPage < all.length;
+          const link = `<${this.baseUrl}/app/hook/deliveries?per_page=${perPage}&cursor=${start + perPage}>; rel="next"`;
+          return next ? [200, page, { link }] : [200, page];
+        },
+      },
+      {
+        method: "POST",
+        pattern: /^\/app\/hook\/deliveries\/(\d+)\/attempts$/,
+        handle: (m) => {
+          const delivery = this.deliveries.find((d) => d.id === Number(m[1]));
+          if (!delivery) return [404, { message: "Not Found" }];
+          this.redeliveryRequests.push(delivery);
+          return [202, {}];
+        },
+      },
+      {
+        method: "GET",
+        pattern: /^\/app\/installations$/,
+        handle: () => [200, [{ id: 1, account: { login: "acme" }, suspended_at: null }]],
+      },
+      {
+        method: "GET",
+        pattern: /^\/installation\/repositories$/,
+        handle: () => {
+          const repositories = [...this.repos.values()].map((r) => ({
+            id: r.databaseId,
+            name: r.name,
+            full_name: `${r.owner}/${r.name}`,
+            owner: { login: r.owner },
+            archived: false,
+            disabled: false,
+          }));
+          return [200, { total_count: repositories.length, repositories }];
+        },
       },
     );
   }

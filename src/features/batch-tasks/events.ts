@@ -63,6 +63,6 @@ export function batchTasksSyncStep(deps: AppDeps): SyncStep {
         : `- Batch issues: all ${open} open ones right`,
       ...failures.slice(0, 5).map((f) => `  - GitHub refused: ${f}`),
     ].join("\n");
-    return { line, failures: [] };
+    return { line, failures: [], repairs: { batch_issues: rewritten.length }, batches: batches.length };
   };
 }

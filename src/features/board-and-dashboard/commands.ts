@@ -3,6 +3,7 @@ import { atLeast, permissionOf } from "../../github/permissions.js";
 import type { CommandContext, CommandDefinition, CommandOutcome } from "../shared/command-registry.js";
 import type { SyncOutcome, SyncStep } from "../shared/steps.js";
 import { type ProgressReport, readProgressState, refreshProgress } from "./run.js";
+import { type SyncState, syncRepositoryState } from "./sync-state.js";
 
 /** Who may run the commands that write (`/batch dashboard`, `/batch sync`): they only repair derived state. */
 const WRITERS = "people with triage access or more";
@@ -81,15 +82,13 @@ export function syncCommand(steps: readonly SyncStep[]): CommandDefinition {
     async run(ctx) {
       const denied = await refused(ctx, "sync");
       if (denied) return denied;
-      const repaired: SyncOutcome[] = [];
-      for (const step of steps) repaired.push(await step(ctx));
-      const progress = await refreshProgress(ctx);
+      const { steps: repaired, progress } = await syncRepositoryState(ctx, steps);
       return { reply: syncReply(repaired, progress) };
     },
   };
 }
 
-function failureLines(report: ProgressReport, more: readonly string[] = []): string {
+function failureLines(report: Pick<ProgressReport, "failures">, more: readonly string[] = []): string {
   const failures = [...more, ...report.failures];
   if (failures.length === 0) return "";
   const shown = failures.slice(0, 10).map((f) => `- ${f}`);
@@ -97,7 +96,7 @@ function failureLines(report: ProgressReport, more: readonly string[] = []): str
   return `\n\nGitHub refused ${failures.length} write${failures.length === 1 ? "" : "s"}:\n${shown.join("\n")}`;
 }
 
-function syncReply(steps: readonly SyncOutcome[], progress: ProgressReport): string {
+function syncReply(steps: readonly SyncOutcome[], progress: SyncState["progress"]): string {
   const lines = steps.map((s) => s.line);
   const board = progress.board;
   if (board) {

@@ -74,12 +74,17 @@ function labelText(change: LabelChange): string {
 
 /** `/batch sync`: the readiness labels of every SPEC. */
 export const labelsSyncStep: SyncStep = async (rt) => {
-  const { labelChanges, failures } = await syncRepository(rt);
+  const { labelChanges, stickyChanges, failures, openDashboards } = await syncRepository(rt);
   const line = labelChanges.length
     ? `- Labels: ${labelChanges.length} SPEC${labelChanges.length === 1 ? "" : "s"} relabelled (${labelChanges
         .slice(0, 20)
         .map((c) => `#${c.number} ${labelText(c.change)}`)
         .join(", ")}${labelChanges.length > 20 ? ", …" : ""})`
     : "- Labels: all right";
-  return { line, failures };
+  return {
+    line,
+    failures,
+    repairs: { labels: labelChanges.length, stickies: stickyChanges.length },
+    openDashboards,
+  };
 };

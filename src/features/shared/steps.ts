@@ -21,6 +21,12 @@ export type IssueStep = (event: IssueEvent) => Promise<"stop" | undefined>;
 export interface SyncOutcome {
   line: string;
   failures: readonly string[];
+  /** What it repaired, by kind (`labels`, `stickies`, `batch_issues`): the reconcile sweep counts these. */
+  repairs: Readonly<Record<string, number>>;
+  /** Open dashboard issues, when the step read the registry (the board and dashboard step is skipped at 0). */
+  openDashboards?: number | null;
+  /** Batch issues, open or closed, when the step read them (the dashboard opens with the first). */
+  batches?: number;
 }
 
 export type SyncStep = (rt: Runtime) => Promise<SyncOutcome>;
