@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { driverSchema } from "./agent-driver.js";
 
 const login = z
   .string()
@@ -70,13 +71,22 @@ export const configSchema = z.strictObject({
         ),
       "pull-ahead": z.boolean().default(false),
       "auto-next": z.boolean().default(false),
+      "max-driven-per-day": z
+        .number()
+        .int()
+        .min(0)
+        .max(1000)
+        .default(10)
+        .describe("At most this many batches a day per agent get a driver's start signal (0: none)"),
     })
     .refine((b) => b.overlap <= b.size.max, {
       message: "overlap must not exceed size.max (a batch can't share more SPECs than it holds)",
       path: ["overlap"],
     })
     .prefault({}),
-  agents: z.array(z.strictObject({ login, domains: z.array(z.string().min(1)).default([]) })).default([]),
+  agents: z
+    .array(z.strictObject({ login, domains: z.array(z.string().min(1)).default([]), driver: driverSchema }))
+    .default([]),
   commanders: z.array(principal).default([]),
   bots: z
     .array(login)

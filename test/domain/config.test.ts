@@ -19,6 +19,7 @@ describe("configuration", () => {
       overlap: 0,
       "pull-ahead": false,
       "auto-next": false,
+      "max-driven-per-day": 10,
     });
     expect(config.validation).toBeNull();
     expect(config.project).toBeNull();

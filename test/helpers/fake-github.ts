@@ -117,6 +117,8 @@ export interface LoggedRequest {
   /** For aliased GraphQL mutations, how many fields the request carried. */
   fields?: number;
   body?: unknown;
+  /** The request's headers (lower-cased names): the token it was sent with, GraphQL-Features. */
+  headers?: Record<string, string>;
 }
 
 export interface FailureRule {
@@ -232,6 +234,10 @@ export class FakeGitHub {
   /** Extra GraphQL root fields (projects and other later features register theirs here). */
   extraQuery: Record<string, unknown> = {};
   extraMutation: Record<string, unknown> = {};
+  /** Extra fields of every repository view (agents add `suggestedActors`). */
+  repoExtras: Array<(repo: FakeRepo) => Record<string, unknown>> = [];
+  /** The headers of the request being served, for resolvers that answer by token or feature flag. */
+  currentHeaders: Record<string, string> = {};
   /** Extra fields of every issue view (projects add `projectItems`). */
   issueExtras: Array<(repo: FakeRepo, issue: FakeIssue) => Record<string, unknown>> = [];
   restRoutes: Array<{
@@ -462,10 +468,12 @@ export class FakeGitHub {
 
   install(): this {
     const scope = nock(this.baseUrl).persist();
+    const fake = this;
     for (const method of ["get", "post", "patch", "put", "delete"] as const) {
-      scope
-        .intercept(/.*/, method.toUpperCase())
-        .reply((uri, body) => this.handle(method.toUpperCase(), uri, body) as unknown as nock.ReplyFnResult);
+      scope.intercept(/.*/, method.toUpperCase()).reply(function (this: nock.ReplyFnContext, uri, body) {
+        fake.currentHeaders = headerRecord(this.req.headers);
+        return fake.handle(method.toUpperCase(), uri, body) as unknown as nock.ReplyFnResult;
+      });
     }
     this.scope = scope;
     return this;
@@ -490,7 +498,7 @@ export class FakeGitHub {
       return this.handleGraphql(body as { query: string; variables?: Record<string, unknown> }, path);
     const kind = method === "GET" ? "read" : "write";
     const failure = this.takeFailure({ method, path });
-    this.requests.push({ method, path: path + url.search, kind, body });
+    this.requests.push({ method, path: path + url.search, kind, body, headers: this.currentHeaders });
     if (failure && !failure.applied)
       return [failure.status, { message: failure.message ?? "fake failure" }, failure.headers];
     const answer = this.routeRest(method, path, body, url.searchParams);
@@ -552,6 +560,7 @@ export class FakeGitHub {
       operation,
       fields,
       body,
+      headers: this.currentHeaders,
     });
     if (failure && !failure.applied)
       return [failure.status, { message: failure.message ?? "fake failure" }, failure.headers];
@@ -641,6 +650,7 @@ export class FakeGitHub {
           throw notFound(`Could not resolve to an issue or pull request with the number of ${number}.`);
         return this.issueView(repo, issue);
       },
+      ...Object.assign({}, ...this.repoExtras.map((extra) => extra(repo))),
     };
   }
 
@@ -1379,6 +1389,15 @@ export class FakeGitHub {
       app: run.app ? { slug: run.app } : null,
     };
   }
+}
+
+function headerRecord(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(headers).map(([name, value]) => [
+      name.toLowerCase(),
+      Array.isArray(value) ? value.join(", ") : String(value ?? ""),
+    ]),
+  );
 }
 
 function mentions(body: string, number: number): boolean {

@@ -17,11 +17,14 @@ import {
   readBatchLinks,
   subIssueMutation,
 } from "../../github/batch-writer.js";
-import { createdIssue, createLabelMutation } from "../../github/issue-writer.js";
+import { createdIssue, createLabelMutation, issueBodyMutation } from "../../github/issue-writer.js";
 import { type Mutation, recordWrites, runMutations } from "../../github/mutations.js";
 import { lookupIssues, readRegistry } from "../../github/registry-reader.js";
 import { findReplyComment } from "../../github/replies.js";
 import type { Fence } from "../../infra/lock.js";
+import { driveNotes, driverLabels, prepareDrives } from "../agent-drivers/assignment.js";
+import { fireDrives } from "../agent-drivers/fire.js";
+import { bodyWithData } from "../agent-drivers/handoff.js";
 import { readKnowledge } from "../lifecycle/knowledge-registry.js";
 import type { RequestCount, Runtime } from "../shared/runtime.js";
 
@@ -52,6 +55,7 @@ interface Target {
   id: string;
   number: number;
   meta: BatchMeta;
+  body: string;
   links: BatchLinks | null;
 }
 
@@ -74,7 +78,10 @@ export async function runAssignment(
     failures: [],
   };
   const batchLabel = rt.config.labels.batch;
-  const snapshot = await readRegistry(rt.octokit, rt.repo, rt.config.labels.spec, [batchLabel]);
+  const snapshot = await readRegistry(rt.octokit, rt.repo, rt.config.labels.spec, [
+    batchLabel,
+    ...driverLabels(rt.config),
+  ]);
   result.reads += snapshot.requests;
   const registry = buildRegistry(rt.repo, snapshot.issues, rt.config, rt.hosts);
   const read = await readBatches(rt.octokit, rt.repo, batchLabel);
@@ -179,18 +186,40 @@ export async function runAssignment(
     return outcome;
   };
 
-  // 1. The batch label, so batch issues carry it from the moment they exist.
+  // The agents' drivers: which batches get a start signal (decided before anything is opened).
+  const specOf = (number: number) => registry.specs.get(refKey({ ...rt.repo, number }));
+  const drives = await prepareDrives(rt, { drafts, mine, batches, specOf, labelIds: snapshot.labelIds });
+  result.reads += drives.reads;
+
+  // 1. The batch label (and the drivers' labels), so batch issues carry them from the moment they exist.
   let labelId = snapshot.labelIds.get(batchLabel.toLowerCase()) ?? null;
-  if (drafts.length && !labelId && (await stillCurrent())) {
-    const outcome = await run([createLabelMutation(snapshot.repositoryId, batchLabel, "batch")]);
-    labelId = (outcome.results[0] as { label?: { id: string } } | null)?.label?.id ?? null;
+  const missingLabels = [...(labelId ? [] : [batchLabel]), ...drives.missingLabels];
+  if (drafts.length && missingLabels.length && (await stillCurrent())) {
+    const outcome = await run(
+      missingLabels.map((name) =>
+        createLabelMutation(snapshot.repositoryId, name, name === batchLabel ? "batch" : ""),
+      ),
+    );
+    missingLabels.forEach((name, i) => {
+      const created = (outcome.results[i] as { label?: { id: string } } | null)?.label?.id;
+      if (created) drives.labelIds.set(name.toLowerCase(), created);
+    });
+    labelId = drives.labelIds.get(batchLabel.toLowerCase()) ?? labelId;
   }
 
-  // 2. One batch issue per planned agent.
+  // 2. One batch issue per planned agent (with its driver's label or mention when it is driven).
   const opened = new Map<string, { id: string; number: number }>();
   if (drafts.length && labelId && (await stillCurrent())) {
     const outcome = await run(
-      drafts.map((d) => openBatchMutation(snapshot.repositoryId, d, labelId!, userOf(d.meta.agent))),
+      drafts.map((d) =>
+        openBatchMutation(
+          snapshot.repositoryId,
+          { title: d.title, body: drives.created(d).body },
+          labelId!,
+          userOf(d.meta.agent),
+          drives.labelsAtCreation(d),
+        ),
+      ),
     );
     drafts.forEach((d, i) => {
       const issue = createdIssue<OpenedIssue>(outcome.results[i]);
@@ -212,31 +241,54 @@ export async function runAssignment(
       id: b.id,
       number: b.number,
       meta: b.meta,
+      body: b.body,
       links: earlierLinks?.links.get(b.id) ?? null,
     })),
     ...drafts.flatMap((d) => {
       const issue = opened.get(d.meta.id);
       if (!issue) return [];
       const agent = userOf(d.meta.agent) ? [d.meta.agent] : [];
+      const created = drives.created(d);
       return [
         {
           id: issue.id,
           number: issue.number,
-          meta: d.meta,
+          meta: created.meta,
+          body: created.body,
           links: { assignees: agent, subIssues: new Set<number>() },
         },
       ];
     }),
   ];
-  const links = linkMutations(
-    targets,
-    batches,
-    (number) => registry.specs.get(refKey({ ...rt.repo, number })),
-    userOf,
-  );
-  if (links.length && (await stillCurrent())) await run(links);
+  const links = linkMutations(targets, batches, specOf, userOf);
+  // The batch data (it needs the issue's number) and any drive recorded since, in the same request.
+  const bodies = targets.flatMap((t) => {
+    const meta = drives.recorded(t.meta);
+    const body = bodyWithData(rt, { number: t.number, body: t.body, meta }, specOf);
+    t.meta = meta;
+    if (body === t.body) return [];
+    t.body = body;
+    return [issueBodyMutation(t.id, body, `batch #${t.number}`)];
+  });
+  if ((links.length || bodies.length) && (await stillCurrent())) await run([...bodies, ...links]);
 
-  // 4. The reply.
+  // 4. The start signals sent by API (Copilot, workflow dispatch), once the batch issues are complete.
+  const fired = (await stillCurrent())
+    ? await fireDrives(
+        rt,
+        targets.map((t) => ({ ...t, decision: drives.decision(t.meta) })),
+        snapshot.repositoryId,
+      )
+    : null;
+  if (fired) {
+    result.reads += fired.reads;
+    result.writes += fired.writes;
+    result.failures.push(...fired.failures);
+    notes.push(...fired.notes);
+  }
+  notes.push(...driveNotes(drives, targets));
+
+  // 5. The reply.
   const unassignable = [...new Set(targets.map((t) => t.meta.agent).filter((a) => !userOf(a)))];
   for (const agent of unassignable)
     notes.push(
