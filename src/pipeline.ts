@@ -8,7 +8,11 @@ import {
 } from "./features/batch-tasks/events.js";
 import { boardConfigProbe } from "./features/board-and-dashboard/board-probe.js";
 import { dashboardCommand, statusCommand, syncCommand } from "./features/board-and-dashboard/commands.js";
-import { progressAfterIssue, progressRefresher } from "./features/board-and-dashboard/events.js";
+import {
+  progressAfterIssue,
+  progressRefresher,
+  progressShown,
+} from "./features/board-and-dashboard/events.js";
 import { syncRepositoryState } from "./features/board-and-dashboard/sync-state.js";
 import { configCheck } from "./features/config-check/events.js";
 import { dependencySync, installationSync, labelsSyncStep } from "./features/dependencies/events.js";
@@ -67,10 +71,10 @@ export function pipeline(base: PipelineBase): Pipeline {
     ...base,
     follow: {
       // batchbot changed SPECs (gate labels, a forced close): batch tasks → board and dashboard.
-      specsChanged: async (rt, numbers) => {
+      specsChanged: async (rt, numbers, presence) => {
         if (numbers.length === 0) return;
-        await batchTasksAfterSpecs(deps, rt, numbers);
-        await progress(rt, "batchbot's own writes");
+        if (!presence || presence.openBatches > 0) await batchTasksAfterSpecs(deps, rt, numbers);
+        if (!presence || progressShown(rt.config, presence)) await progress(rt, "batchbot's own writes");
       },
       // batchbot opened batches or changed them: board and dashboard.
       progressChanged: (rt) => progress(rt, "batchbot's own writes"),
@@ -95,7 +99,7 @@ export function pipeline(base: PipelineBase): Pipeline {
   const lifecycle = lifecycleCommands(deps);
   const commands: CommandDefinition[] = [
     helpCommand(() => commands),
-    ...qualityGateCommands((rt, numbers) => deps.follow.specsChanged(rt, numbers)),
+    ...qualityGateCommands(deps.follow.specsChanged),
     ...lifecycle,
     nextCommand(deps),
     statusCommand(),

@@ -25,18 +25,18 @@ export function batchTasksAfterIssue(deps: AppDeps): IssueStep {
     if ((action === "labeled" || action === "unlabeled") && !isStateLabel(rt.config, payload.label?.name))
       return;
     if (!isSpec({ labels: labelNames(issue.labels) }, rt.config)) return;
-    await refreshAndFollow(deps, rt, { kind: "spec", number: issue.number }, {}, false);
+    await refreshAndFollow(deps, rt, { kind: "specs", numbers: [issue.number] }, {}, false);
     return undefined;
   };
 }
 
-/** batchbot changed these SPECs (gate labels, a forced close): their batch issues follow. */
+/** batchbot changed these SPECs (gate labels, a forced close): their batch issues follow, from one read. */
 export async function batchTasksAfterSpecs(
   deps: AppDeps,
   rt: Runtime,
   numbers: readonly number[],
 ): Promise<void> {
-  for (const number of numbers) await refreshAndFollow(deps, rt, { kind: "spec", number }, {}, false);
+  await refreshAndFollow(deps, rt, { kind: "specs", numbers }, {}, false);
 }
 
 /** `/batch sync`: every open batch issue's task list, report and completion, rebuilt from its SPECs. */

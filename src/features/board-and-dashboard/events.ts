@@ -1,5 +1,6 @@
 import type { BatchConfig } from "../../domain/config.js";
 import { hasLabel } from "../../domain/spec.js";
+import type { ProgressPresence } from "../../github/quality-gate-reader.js";
 import { Coalescer } from "../../infra/coalesce.js";
 import { type IssuesPayload, labelNames } from "../shared/issue-payload.js";
 import type { Runtime } from "../shared/runtime.js";
@@ -46,6 +47,15 @@ export function isProgressRelevant(payload: IssuesPayload, config: BatchConfig):
     default:
       return isSpec || isBatch;
   }
+}
+
+/**
+ * Whether the board or the dashboard has anything to follow: a project is configured, or the dashboard is on and
+ * open, or on with a batch that would open it.
+ */
+export function progressShown(config: BatchConfig, presence: ProgressPresence): boolean {
+  if (config.project) return true;
+  return config.dashboard.enabled && (presence.openDashboards > 0 || presence.openBatches > 0);
 }
 
 /** Brings the board and the dashboard up to date; `why` is logged. */

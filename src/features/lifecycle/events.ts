@@ -39,7 +39,7 @@ export function countMessages(deps: AppDeps, commandNames: ReadonlySet<string>) 
       target = { kind: "batch", number: issue.number, specs: meta.specs };
     } else {
       if (!isSpec({ labels }, rt.config)) return;
-      target = { kind: "spec", number: issue.number };
+      target = { kind: "specs", numbers: [issue.number] };
     }
     await refreshAndFollow(deps, rt, target, {
       change: (m) => {

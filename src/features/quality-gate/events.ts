@@ -51,6 +51,7 @@ async function evaluate(
     await deps.follow.specsChanged(
       rt,
       report.labelChanges.map((c) => c.number),
+      report.progress,
     );
   }
 }

@@ -31,6 +31,7 @@ import { type Mutation, recordWrites, runMutations } from "../../github/mutation
 import {
   type GateReadContext,
   type GateSnapshot,
+  type ProgressPresence,
   type PullRequestView,
   readPullRequestGate,
   readSpecGates,
@@ -49,6 +50,8 @@ export const FORCED_CLOSE_SECTION = "forced-close";
 export interface GateReport extends RequestCount {
   /** Whether the check run was created or changed. */
   checkWritten: boolean;
+  /** Batches and dashboards in the repository, as the gate's read counted them (`null`: not read). */
+  progress: ProgressPresence | null;
   labelChanges: Array<{ number: number; change: LabelChange }>;
   failures: string[];
 }
@@ -62,7 +65,7 @@ export interface SpecEvaluation {
 }
 
 function emptyReport(): GateReport {
-  return { reads: 0, writes: 0, checkWritten: false, labelChanges: [], failures: [] };
+  return { reads: 0, writes: 0, checkWritten: false, progress: null, labelChanges: [], failures: [] };
 }
 
 function readContext(rt: Runtime): GateReadContext {
@@ -72,7 +75,13 @@ function readContext(rt: Runtime): GateReadContext {
     repo: rt.repo,
     hosts: rt.hosts,
     botLogin: rt.botLogin,
-    labels: { inReview: l["in-review"], changesRequested: l["changes-requested"], validated: l.validated },
+    labels: {
+      inReview: l["in-review"],
+      changesRequested: l["changes-requested"],
+      validated: l.validated,
+      batch: l.batch,
+      dashboard: l.dashboard,
+    },
   };
 }
 
@@ -193,6 +202,7 @@ export async function evaluatePullRequest(
     gateRules(rt.config).e2eCheck,
   );
   report.reads += snapshot.requests;
+  report.progress = snapshot.progress;
   const pr = snapshot.pullRequest!;
   const specs = [...snapshot.specs.values()].filter((s) => isSpecView(rt, s));
   const eligibility = await eligibilityOf(rt, specs, [pr], cache, report);
@@ -234,6 +244,7 @@ export async function reevaluateSpec(
   const open = spec.pullRequests.filter((p) => p.gate.state === "OPEN");
   if (open.length === 0) {
     const report = emptyReport();
+    report.progress = snapshot.progress;
     const eligibility = await eligibilityOf(rt, [spec], [], cache, report);
     await writeSpecChanges(rt, snapshot, [evaluateSpec(rt, spec, eligibility)], [], report);
     return report;
@@ -244,6 +255,7 @@ export async function reevaluateSpec(
     total.reads += report.reads;
     total.writes += report.writes;
     total.checkWritten ||= report.checkWritten;
+    total.progress = report.progress;
     total.labelChanges.push(...report.labelChanges);
     total.failures.push(...report.failures);
   }

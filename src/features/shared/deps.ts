@@ -3,6 +3,7 @@ import type { BatchConfig, ConfigResult } from "../../domain/config.js";
 import { sameLogin } from "../../domain/login.js";
 import type { RepoRef } from "../../domain/references.js";
 import { loadRepoConfig } from "../../github/config-reader.js";
+import type { ProgressPresence } from "../../github/quality-gate-reader.js";
 import type { Lock } from "../../infra/lock.js";
 import type { Runtime } from "./runtime.js";
 
@@ -21,8 +22,11 @@ export interface AppDeps {
 }
 
 export interface FollowUps {
-  /** batchbot changed these SPECs (gate labels, a forced close): their batch issues follow, then the board. */
-  specsChanged(rt: Runtime, numbers: readonly number[]): Promise<void>;
+  /**
+   * batchbot changed these SPECs (gate labels, a forced close): their batch issues follow, then the board. With
+   * `presence` (counted by the read that decided the change), only what exists is refreshed.
+   */
+  specsChanged(rt: Runtime, numbers: readonly number[], presence?: ProgressPresence | null): Promise<void>;
   /** batchbot changed what the board and the dashboard show (batch issues opened, assignments). */
   progressChanged(rt: Runtime): Promise<void>;
   /** batchbot completed and closed these batches: their agents may get their next one (`batch.auto-next`). */
