@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 # batchbot's server image: `docker build -t batchbot .`, then run it with APP_ID, PRIVATE_KEY and
-# WEBHOOK_SECRET (README, Deployment).
+# WEBHOOK_SECRET (docs/deployment.md).
 
 # Build stage: compile TypeScript with the dev dependencies, then drop them.
 FROM node:20-slim AS build
@@ -8,6 +8,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
+COPY scripts ./scripts
 COPY src ./src
 RUN npm run build && npm prune --omit=dev
 

@@ -3,7 +3,7 @@ import { planBoard } from "../src/domain/board-plan.js";
 import { BOARD_STATUSES, boardRows } from "../src/domain/board-state.js";
 import { defaultConfig } from "../src/domain/config.js";
 import { renderDashboard } from "../src/domain/dashboard.js";
-import { computeMetrics } from "../src/domain/metrics.js";
+import { computeMetrics } from "../src/domain/progress-metrics.js";
 import { buildRegistry } from "../src/domain/registry.js";
 import type { IssueRecord, Spec } from "../src/domain/spec.js";
 import type { BenchRow } from "./row.js";

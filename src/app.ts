@@ -1,17 +1,10 @@
 import type { ApplicationFunction, ApplicationFunctionOptions, Probot } from "probot";
-import { registerBatchAssign } from "./features/assignment/assign.js";
-import { registerProgress } from "./features/board-and-dashboard/events.js";
-import { registerConfigCheck } from "./features/config-check/events.js";
-import { registerDependencyHandlers } from "./features/dependencies/events.js";
-import { registerAgentLifecycle } from "./features/lifecycle/events.js";
-import { registerQualityGate } from "./features/quality-gate/events.js";
-import { registerCommandHandler } from "./features/shared/command-events.js";
-import { helpCommand } from "./features/shared/command-registry.js";
-import type { AppDeps } from "./features/shared/deps.js";
 import { botIdentity } from "./github/identity.js";
 import { LocalLock, type Lock } from "./infra/lock.js";
 import { Metrics } from "./infra/metrics.js";
 import { serveOperations } from "./infra/operations.js";
+import type { Jobs } from "./jobs/jobs.js";
+import { pipeline } from "./pipeline.js";
 
 export interface BatchbotOptions {
   /** The app's bot login (`slug[bot]`); read from `GET /app` when not given. */
@@ -24,6 +17,8 @@ export interface BatchbotOptions {
   metrics?: Metrics;
   /** Webhook bodies larger than this are refused with 413; 25 MB (GitHub's own cap) by default. */
   maxWebhookBytes?: number;
+  /** The periodic jobs (redelivery, reconcile sweep), started with the app; the server passes them (src/main.ts). */
+  jobs?: Jobs;
 }
 
 export function defaultHosts(env: NodeJS.ProcessEnv = process.env): string[] {
@@ -32,25 +27,15 @@ export function defaultHosts(env: NodeJS.ProcessEnv = process.env): string[] {
 
 export function batchbot(options: BatchbotOptions = {}): ApplicationFunction {
   return (app: Probot, appOptions: ApplicationFunctionOptions) => {
-    const deps: AppDeps = {
+    const base = {
       app,
       hosts: options.hosts ?? defaultHosts(),
       botLogin: botIdentity(app, options.botLogin ?? process.env.BATCHBOT_BOT_LOGIN),
-      commands: [],
       lock: options.lock ?? new LocalLock(),
-      closeGuards: [],
-      afterIssueEvent: [],
-      specsChanged: [],
-      syncSteps: [],
     };
-    deps.commands.push(helpCommand(() => deps.commands));
-    registerDependencyHandlers(deps);
-    registerConfigCheck(deps);
-    registerQualityGate(deps);
-    registerAgentLifecycle(deps);
-    registerProgress(deps);
-    registerBatchAssign(deps);
-    registerCommandHandler(deps);
-    serveOperations(app, appOptions, { ...options, metrics: options.metrics ?? new Metrics() });
+    const { sync } = pipeline(base);
+    const metrics = options.metrics ?? new Metrics();
+    serveOperations(app, appOptions, { ...options, metrics });
+    options.jobs?.start({ ...base, sync, metrics });
   };
 }

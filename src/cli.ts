@@ -1,9 +1,20 @@
 #!/usr/bin/env node
-import { existsSync, readFileSync, realpathSync } from "node:fs";
+import { existsSync, realpathSync } from "node:fs";
 import { resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parse as parseYaml } from "yaml";
-import { runReport } from "./cli/report.js";
+import {
+  CliError,
+  configProblemsLine,
+  fileArgument,
+  formatOption,
+  noSpecsProblem,
+  oneLine,
+  parseCommandLine,
+  readUserFile,
+  shownPath,
+} from "./cli/args.js";
+import { REPORT_USAGE, runReport } from "./cli/report.js";
 import { parseAssignArgs, resolveAgents } from "./domain/assign-args.js";
 import {
   messageEfficiency,
@@ -13,37 +24,42 @@ import {
 } from "./domain/assignment-report.js";
 import { draftBatches } from "./domain/batch-message.js";
 import { DEFAULT_TEMPLATE, parseTemplate, TEMPLATE_PATH } from "./domain/batch-template.js";
-import { type BatchConfig, formatConfigProblems, parseConfig } from "./domain/config.js";
+import { type BatchConfig, parseConfig } from "./domain/config.js";
 import { parseIssueList } from "./domain/gh-issue-list.js";
 import type { Leftover, PlanAgent } from "./domain/planner.js";
 import { planBatches, planOptions } from "./domain/planner.js";
 import { dependencyStatus } from "./domain/readiness.js";
 import { type RepoRef, refKey } from "./domain/references.js";
-import { buildRegistry, statusLookup } from "./domain/registry.js";
+import { buildRegistry, type Registry, statusLookup } from "./domain/registry.js";
 import { isSpec } from "./domain/spec.js";
 
 export const EXAMPLE_SPECS = fileURLToPath(new URL("../examples/specs.json", import.meta.url));
 export const EXAMPLE_CONFIG = fileURLToPath(new URL("../examples/batch.yml", import.meta.url));
 
-const USAGE = `Usage: batchbot plan [FILE] --agents a,b,c [--config FILE] [--format markdown|json]
+export const PLAN_USAGE = `Usage: batchbot plan [FILE] [--agents a,b,c] [--config FILE] [--format markdown|json]
                     [--template FILE] [--size N] [--domain D] [--repo OWNER/NAME]
 
-Plans batches offline, from FILE in the format of
-  gh issue list --state all --limit 1000 --json number,title,body,labels,state,assignees
-and prints each batch message as batchbot would open it, the SPECs left over and the message saving.
-With no FILE it plans examples/specs.json (with examples/batch.yml unless --config is given).
---agents takes logins, each optionally with domains: alice:database+ui,bob.
---config defaults to .github/batch.yml when it exists; --template to .github/batch-template.md.
+Plans batches offline, as /batch assign would, from FILE in the format of
+  gh issue list --state all --limit 1000 --json number,title,body,labels,state,assignees > specs.json
+and prints each batch message, the SPECs left over and the message saving.
 
-       batchbot report [FILE] [--format markdown|json] [--config FILE]   (batchbot report --help)`;
+  FILE             the export; without it, examples/specs.json with examples/batch.yml
+  --agents LIST    logins, each optionally with domains: alice:database+ui,bob (default: the configuration's agents)
+  --config FILE    a .github/batch.yml (default: .github/batch.yml when it exists)
+  --template FILE  a batch template (default: .github/batch-template.md when it exists, else the framework's)
+  --size N         cap every batch at N SPECs (1-50)
+  --domain D       plan only SPECs labelled with domain D
+  --repo OWNER/NAME  the repository the export comes from (default: local/specs)
+  --format FORMAT  markdown (default) or json
+  -h, --help       this help`;
 
 export interface Io {
   out(text: string): void;
   err(text: string): void;
   cwd: string;
+  /** Standard input, for `report` without FILE; `isTTY` when it is a terminal nobody pipes into. */
+  stdin?: AsyncIterable<Buffer | string> & { isTTY?: boolean };
 }
-
-class CliError extends Error {}
 
 interface Options {
   file: string | null;
@@ -56,80 +72,59 @@ interface Options {
   repo: string;
 }
 
-function parseArgs(argv: readonly string[]): Options {
-  const [command, ...rest] = argv;
-  if (command !== "plan") throw new CliError(command ? `unknown command \`${command}\`` : "no command");
-  const options: Options = {
-    file: null,
-    agents: null,
-    config: null,
-    template: null,
-    format: "markdown",
-    size: [],
-    domain: [],
-    repo: "local/specs",
+function parsePlanArgs(args: readonly string[]): Options {
+  const { values, positionals } = parseCommandLine(args, {
+    agents: { type: "string" },
+    config: { type: "string" },
+    template: { type: "string" },
+    format: { type: "string" },
+    size: { type: "string" },
+    domain: { type: "string" },
+    repo: { type: "string" },
+    help: { type: "boolean", short: "h" },
+  });
+  return {
+    file: fileArgument(positionals),
+    agents: values.agents ?? null,
+    config: values.config ?? null,
+    template: values.template ?? null,
+    format: formatOption(values.format),
+    size: values.size === undefined ? [] : ["--size", values.size],
+    domain: values.domain === undefined ? [] : ["--domain", values.domain],
+    repo: values.repo ?? "local/specs",
   };
-  for (let i = 0; i < rest.length; i++) {
-    const arg = rest[i]!;
-    const [flag, inline] = arg.startsWith("--") && arg.includes("=") ? arg.split(/=(.*)/s) : [arg, undefined];
-    const value = () => {
-      const v = inline ?? rest[++i];
-      if (v === undefined || v.startsWith("--")) throw new CliError(`${flag} needs a value`);
-      return v;
-    };
-    if (flag === "--agents") options.agents = value();
-    else if (flag === "--config") options.config = value();
-    else if (flag === "--template") options.template = value();
-    else if (flag === "--repo") options.repo = value();
-    else if (flag === "--size") options.size = ["--size", value()];
-    else if (flag === "--domain") options.domain = ["--domain", value()];
-    else if (flag === "--format") {
-      const format = value();
-      if (format !== "markdown" && format !== "json") throw new CliError("--format is markdown or json");
-      options.format = format;
-    } else if (flag?.startsWith("-")) throw new CliError(`unknown option ${flag}`);
-    else if (options.file === null) options.file = arg;
-    else throw new CliError(`unexpected argument ${arg}`);
-  }
-  return options;
 }
 
-function readText(path: string, what: string): string {
-  try {
-    return readFileSync(path, "utf8");
-  } catch (error) {
-    throw new CliError(`can't read ${what} ${path}: ${(error as Error).message}`);
-  }
+function configPath(options: Options, cwd: string): string | null {
+  if (options.config !== null) return resolve(cwd, options.config);
+  if (options.file === null) return EXAMPLE_CONFIG;
+  const local = resolve(cwd, ".github/batch.yml");
+  return existsSync(local) ? local : null;
 }
 
-function loadConfig(options: Options, cwd: string): BatchConfig {
-  const path =
-    options.config !== null
-      ? resolve(cwd, options.config)
-      : options.file === null
-        ? EXAMPLE_CONFIG
-        : existsSync(resolve(cwd, ".github/batch.yml"))
-          ? resolve(cwd, ".github/batch.yml")
-          : null;
+function loadConfig(path: string | null): BatchConfig {
   let input: unknown = null;
   if (path) {
+    const text = readUserFile(path, "configuration");
     try {
-      input = parseYaml(readText(path, "configuration"));
+      input = parseYaml(text);
     } catch (error) {
-      if (error instanceof CliError) throw error;
-      throw new CliError(`${path} is not YAML: ${(error as Error).message}`);
+      throw new CliError(`${shownPath(path)} is not YAML: ${oneLine((error as Error).message)}`);
     }
   }
   const parsed = parseConfig(input);
-  if (!parsed.ok) throw new CliError(formatConfigProblems(parsed.problems, path ?? undefined));
+  if (!parsed.ok)
+    throw new CliError(
+      configProblemsLine(parsed.problems, path ? shownPath(path) : "the default configuration"),
+    );
   return parsed.config;
 }
 
 function loadTemplate(options: Options, cwd: string): string {
   const path = resolve(cwd, options.template ?? TEMPLATE_PATH);
   if (options.template === null && !existsSync(path)) return DEFAULT_TEMPLATE;
-  const parsed = parseTemplate(readText(path, "template"));
-  if (!parsed.ok) throw new CliError(formatConfigProblems(parsed.problems, path));
+  const parsed = parseTemplate(readUserFile(path, "template"));
+  if (!parsed.ok) throw new CliError(configProblemsLine(parsed.problems, shownPath(path, cwd)));
   return parsed.template;
 }
 
@@ -148,29 +143,32 @@ function agentsFrom(list: string, config: BatchConfig, domain: string | null): P
   return agents;
 }
 
-export function planFromFile(argv: readonly string[], cwd: string): string {
-  const options = parseArgs(argv);
-  const config = loadConfig(options, cwd);
+/** `batchbot plan ARGS` (without the word `plan`): the plan as text, or a CliError. */
+export function planFromFile(args: readonly string[], cwd: string): string {
+  const options = parsePlanArgs(args);
+  const configFile = configPath(options, cwd);
+  const config = loadConfig(configFile);
   const template = loadTemplate(options, cwd);
   const [owner, name] = options.repo.split("/");
   if (!owner || !name) throw new CliError("--repo is OWNER/NAME");
   const repo: RepoRef = { owner, repo: name };
 
   const file = options.file === null ? EXAMPLE_SPECS : resolve(cwd, options.file);
+  const text = readUserFile(file, "the issues");
+  const shown = shownPath(file, cwd);
   let json: unknown;
   try {
-    json = JSON.parse(readText(file, "issues"));
+    json = JSON.parse(text);
   } catch (error) {
-    if (error instanceof CliError) throw error;
-    throw new CliError(`${file} is not JSON: ${(error as Error).message}`);
+    throw new CliError(`${shown} is not JSON: ${oneLine((error as Error).message)}`);
   }
   const list = parseIssueList(json);
   if (!list.ok)
-    throw new CliError(`${file} is not a \`gh issue list --json\` array:\n${list.problems.join("\n")}`);
+    throw new CliError(`${shown} is not a \`gh issue list --json\` array: at ${list.problems.join("; ")}`);
 
   const flags = [...options.size, ...options.domain];
   const parsedFlags = parseAssignArgs(flags, true);
-  if (!parsedFlags.ok) throw new CliError(parsedFlags.problem.replace(/`/g, ""));
+  if (!parsedFlags.ok) throw new CliError(oneLine(parsedFlags.problem.replace(/`/g, "")));
   const agents =
     options.agents !== null
       ? agentsFrom(options.agents, config, parsedFlags.args.domain)
@@ -179,6 +177,11 @@ export function planFromFile(argv: readonly string[], cwd: string): string {
     throw new CliError("no agents: pass --agents a,b,c or list agents in the configuration");
 
   const registry = buildRegistry(repo, list.issues, config);
+  if (!registry.specs.size)
+    throw new CliError(
+      noSpecsProblem(shown, list.issues.length, config.labels.spec, configFile && shownPath(configFile, cwd)),
+    );
+  checkDomain(parsedFlags.args.domain, registry, shown);
   // Issues in the file that are no SPEC can still be dependencies; anything else is unknown offline.
   const others = new Map(
     list.issues
@@ -241,30 +244,99 @@ function leftoverJson(l: Leftover) {
   };
 }
 
+/** `--domain D` must name a domain some SPEC has; otherwise say which domains exist. */
+function checkDomain(domain: string | null, registry: Registry, file: string): void {
+  if (domain === null) return;
+  const known = new Set(
+    [...registry.specs.values()].flatMap((spec) => spec.domains.map((d) => d.toLowerCase())),
+  );
+  if (known.has(domain.toLowerCase())) return;
+  const list = known.size ? [...known].sort().join(", ") : "none (no SPEC has a domain label)";
+  throw new CliError(`no SPEC in ${file} has domain ${domain}; its domains: ${list}`);
+}
+
+/** `batchbot plan`, synchronously (it reads files, never standard input). */
 export function main(argv: readonly string[], io: Io): number {
-  if (argv.includes("--help") || argv.includes("-h")) {
-    io.out(`${USAGE}\n`);
+  const [command = "", ...args] = argv;
+  if (command !== "plan") return fail(io, "batchbot", `unknown command ${command}`);
+  if (args.includes("--help") || args.includes("-h")) {
+    io.out(`${PLAN_USAGE}\n`);
     return 0;
   }
   try {
-    io.out(planFromFile(argv, io.cwd));
+    io.out(planFromFile(args, io.cwd));
     return 0;
   } catch (error) {
     if (!(error instanceof CliError)) throw error;
-    io.err(`batchbot: ${error.message}\n\n${USAGE}\n`);
-    return 2;
+    return fail(io, "batchbot plan", error.message);
   }
 }
 
-/** Every subcommand: `report` is asynchronous (it may read standard input), `plan` is not. */
+/** A subcommand of the `batchbot` executable. */
+export interface CliCommand {
+  name: string;
+  summary: string;
+  usage: string;
+  run(args: readonly string[], io: Io): Promise<string>;
+}
+
+export const CLI_COMMANDS: readonly CliCommand[] = [
+  {
+    name: "plan",
+    summary: "plans batches offline from a `gh issue list --json` export, as `/batch assign` would",
+    usage: PLAN_USAGE,
+    run: async (args, io) => planFromFile(args, io.cwd),
+  },
+  {
+    name: "report",
+    summary:
+      "the dashboard's figures (velocity, quality gate, messages) from a `gh issue list --json` export",
+    usage: REPORT_USAGE,
+    run: (args, io) => runReport(args, io),
+  },
+];
+
+export const USAGE = [
+  "Usage: batchbot <command> [options]",
+  "",
+  ...CLI_COMMANDS.map((c) => `  ${c.name.padEnd(8)} ${c.summary}`),
+  "",
+  "batchbot <command> --help shows a command's options.",
+].join("\n");
+
+function fail(io: Io, who: string, problem: string): number {
+  const help = who === "batchbot" ? "batchbot --help" : `${who} --help`;
+  io.err(`${who}: ${oneLine(problem)} (${help})\n`);
+  return 2;
+}
+
+/** The executable: `--help` on stdout with exit 0; bad input as one line on stderr with exit 2. */
 export async function run(argv: readonly string[], io: Io): Promise<number> {
-  if (argv[0] !== "report") return main(argv, io);
+  const [name, ...args] = argv;
+  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+    const command = CLI_COMMANDS.find((c) => c.name === args[0]);
+    if (name === undefined) return fail(io, "batchbot", "no command");
+    io.out(`${command?.usage ?? USAGE}\n`);
+    return 0;
+  }
+  const command = CLI_COMMANDS.find((c) => c.name === name);
+  if (!command)
+    return fail(
+      io,
+      "batchbot",
+      `unknown command ${name}; commands: ${CLI_COMMANDS.map((c) => c.name).join(", ")}`,
+    );
+  if (args.includes("--help") || args.includes("-h")) {
+    io.out(`${command.usage}\n`);
+    return 0;
+  }
   try {
-    io.out(`${await runReport(argv.slice(1))}\n`);
+    const text = await command.run(args, io);
+    io.out(text.endsWith("\n") ? text : `${text}\n`);
     return 0;
   } catch (error) {
-    io.err(`batchbot: ${(error as Error).message}\n`);
-    return 2;
+    if (!(error instanceof CliError)) throw error;
+    return fail(io, `batchbot ${command.name}`, error.message);
   }
 }
 
@@ -281,5 +353,6 @@ if (invokedDirectly()) {
     out: (text) => process.stdout.write(text),
     err: (text) => process.stderr.write(text),
     cwd: process.cwd(),
+    stdin: process.stdin,
   });
 }

@@ -1,18 +1,39 @@
-import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
 import { parse as parseYaml } from "yaml";
+import type { Io } from "../cli.js";
 import { type BatchIssue, decodeBatchMeta } from "../domain/batch.js";
-import { type BatchConfig, formatConfigProblems, parseConfig } from "../domain/config.js";
+import { type BatchConfig, parseConfig } from "../domain/config.js";
 import { renderDashboard } from "../domain/dashboard.js";
 import { parseIssueList } from "../domain/gh-issue-list.js";
-import { computeMetrics } from "../domain/metrics.js";
+import { computeMetrics } from "../domain/progress-metrics.js";
 import type { RepoRef } from "../domain/references.js";
 import { buildRegistry } from "../domain/registry.js";
+import {
+  CliError,
+  configProblemsLine,
+  fileArgument,
+  formatOption,
+  noSpecsProblem,
+  oneLine,
+  parseCommandLine,
+  readUserFile,
+  shownPath,
+} from "./args.js";
+
+const EXPORT_COMMAND =
+  "gh issue list --state all --limit 10000 --json number,title,body,labels,state,assignees,createdAt,closedAt,stateReason,url";
 
 export const REPORT_USAGE = `Usage: batchbot report [FILE] [--format markdown|json] [--repo OWNER/NAME] [--config FILE] [--now ISO-DATE]
 
-Prints the dashboard's metrics for an offline export of a repository's issues, SPECs and batch issues alike:
-  gh issue list --state all --limit 10000 --json number,title,body,labels,state,assignees,createdAt,closedAt,stateReason > issues.json
-FILE defaults to standard input. --config reads label names and agents from a .github/batch.yml.`;
+Prints the dashboard's figures for an offline export of a repository's issues, SPECs and batch issues alike:
+  ${EXPORT_COMMAND} > issues.json
+
+  FILE             the export; without it (or with -), standard input
+  --config FILE    a .github/batch.yml: label names and agents
+  --repo OWNER/NAME  the repository (default: from the export's issue URLs)
+  --format FORMAT  markdown (default) or json
+  --now ISO-DATE   the date the figures are computed for (default: now)
+  -h, --help       this help`;
 
 interface ReportOptions {
   file: string | null;
@@ -22,51 +43,51 @@ interface ReportOptions {
   now: Date;
 }
 
-function parseArgs(args: readonly string[]): ReportOptions {
-  const options: ReportOptions = {
-    file: null,
-    format: "markdown",
-    repo: null,
-    config: null,
-    now: new Date(),
+function parseReportArgs(args: readonly string[]): ReportOptions {
+  const { values, positionals } = parseCommandLine(args, {
+    format: { type: "string" },
+    repo: { type: "string" },
+    config: { type: "string" },
+    now: { type: "string" },
+    help: { type: "boolean", short: "h" },
+  });
+  const now = values.now === undefined ? new Date() : new Date(values.now);
+  if (Number.isNaN(now.getTime())) throw new CliError(`--now is not a date: ${values.now}`);
+  return {
+    file: fileArgument(positionals),
+    format: formatOption(values.format),
+    repo: values.repo ?? null,
+    config: values.config ?? null,
+    now,
   };
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    const [flag, inline] = arg.startsWith("--") ? (arg.split(/=(.*)/s) as [string, string?]) : [arg];
-    const value = () => {
-      const v = inline ?? args[++i];
-      if (v === undefined) throw new Error(`${flag} needs a value.\n\n${REPORT_USAGE}`);
-      return v;
-    };
-    if (flag === "--format") {
-      const format = value();
-      if (format !== "markdown" && format !== "json")
-        throw new Error(`--format is markdown or json, not ${format}.\n\n${REPORT_USAGE}`);
-      options.format = format;
-    } else if (flag === "--repo") options.repo = value();
-    else if (flag === "--config") options.config = value();
-    else if (flag === "--now") {
-      const now = new Date(value());
-      if (Number.isNaN(now.getTime())) throw new Error(`--now is not a date.\n\n${REPORT_USAGE}`);
-      options.now = now;
-    } else if (flag === "--help" || flag === "-h") throw new Error(REPORT_USAGE);
-    else if (flag.startsWith("-")) throw new Error(`Unknown option ${flag}.\n\n${REPORT_USAGE}`);
-    else if (options.file === null) options.file = flag;
-    else throw new Error(`Only one FILE, please.\n\n${REPORT_USAGE}`);
+}
+
+type Input = NonNullable<Io["stdin"]>;
+
+async function readInput(file: string | null, cwd: string, stdin: Input | undefined): Promise<string> {
+  if (file !== null && file !== "-") return readUserFile(resolve(cwd, file), "the export");
+  if (!stdin || stdin.isTTY)
+    throw new CliError(`no FILE, and nothing is piped in: ${EXPORT_COMMAND} | batchbot report`);
+  const chunks: string[] = [];
+  for await (const chunk of stdin) chunks.push(typeof chunk === "string" ? chunk : chunk.toString("utf8"));
+  return chunks.join("");
+}
+
+function loadConfig(path: string | null): BatchConfig {
+  let input: unknown = null;
+  if (path) {
+    const text = readUserFile(path, "configuration");
+    try {
+      input = parseYaml(text);
+    } catch (error) {
+      throw new CliError(`${shownPath(path)} is not YAML: ${oneLine((error as Error).message)}`);
+    }
   }
-  return options;
-}
-
-async function readInput(file: string | null): Promise<string> {
-  if (file !== null && file !== "-") return readFile(file, "utf8");
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString("utf8");
-}
-
-async function loadConfig(path: string | null): Promise<BatchConfig> {
-  const result = parseConfig(path ? parseYaml(await readFile(path, "utf8")) : null);
-  if (!result.ok) throw new Error(formatConfigProblems(result.problems, path ?? undefined));
+  const result = parseConfig(input);
+  if (!result.ok)
+    throw new CliError(
+      configProblemsLine(result.problems, path ? shownPath(path) : "the default configuration"),
+    );
   return result.config;
 }
 
@@ -77,7 +98,7 @@ function repoOf(option: string | null, exported: unknown): RepoRef {
     : [];
   const fromUrl = urls.map((url) => /github\.[^/]+\/([^/]+)\/([^/]+)\/issues\//.exec(url)).find(Boolean);
   const [owner, repo] = option ? option.split("/") : fromUrl ? [fromUrl[1], fromUrl[2]] : ["local", "export"];
-  if (!owner || !repo) throw new Error(`--repo is OWNER/NAME, not ${option}.\n\n${REPORT_USAGE}`);
+  if (!owner || !repo) throw new CliError(`--repo is OWNER/NAME, not ${option}`);
   return { owner, repo };
 }
 
@@ -86,21 +107,26 @@ function rounded(_key: string, value: unknown): unknown {
   return typeof value === "number" && !Number.isInteger(value) ? Math.round(value * 10_000) / 10_000 : value;
 }
 
-/** `batchbot report`: the dashboard's figures for a `gh issue list --json` export, as markdown or JSON. */
-export async function runReport(args: string[]): Promise<string> {
-  const options = parseArgs(args);
-  const config = await loadConfig(options.config);
+/** `batchbot report ARGS`: the dashboard's figures for a `gh issue list --json` export, as markdown or JSON. */
+export async function runReport(
+  args: readonly string[],
+  io: Partial<Pick<Io, "cwd" | "stdin">> = {},
+): Promise<string> {
+  const options = parseReportArgs(args);
+  const cwd = io.cwd ?? process.cwd();
+  const configFile = options.config === null ? null : resolve(cwd, options.config);
+  const config = loadConfig(configFile);
+  const source = options.file === null || options.file === "-" ? "standard input" : options.file;
+  const text = await readInput(options.file, cwd, "stdin" in io ? io.stdin : process.stdin);
   let parsed: unknown;
   try {
-    parsed = JSON.parse(await readInput(options.file));
+    parsed = JSON.parse(text);
   } catch (error) {
-    throw new Error(`${options.file ?? "standard input"} is not JSON: ${(error as Error).message}`);
+    throw new CliError(`${source} is not JSON: ${oneLine((error as Error).message)}`);
   }
   const result = parseIssueList(parsed);
   if (!result.ok)
-    throw new Error(
-      `${options.file ?? "standard input"} is not a \`gh issue list --json\` export: at ${result.problems[0]}.\n\n${REPORT_USAGE}`,
-    );
+    throw new CliError(`${source} is not a \`gh issue list --json\` export: at ${result.problems[0]}`);
   const { issues } = result;
   const repo = repoOf(options.repo, parsed);
   const batches: BatchIssue[] = [];
@@ -117,6 +143,10 @@ export async function runReport(args: string[]): Promise<string> {
       });
   }
   const specs = [...buildRegistry(repo, issues, config).specs.values()];
+  if (!specs.length)
+    throw new CliError(
+      noSpecsProblem(source, issues.length, config.labels.spec, configFile && shownPath(configFile, cwd)),
+    );
   const metrics = computeMetrics({ specs, batches, config, now: options.now });
   if (options.format === "json")
     return JSON.stringify(

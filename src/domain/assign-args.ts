@@ -1,4 +1,4 @@
-import type { BatchConfig } from "./config.js";
+import { type BatchConfig, MAX_BATCH_SIZE } from "./config.js";
 import type { PlanAgent } from "./planner.js";
 
 /** What `/batch assign [@agent ...] [--size N] [--domain D] [--dry-run]` asks for. */
@@ -9,7 +9,8 @@ export interface AssignArgs {
   dryRun: boolean;
 }
 
-export const MAX_BATCH_SIZE = 50;
+export { MAX_BATCH_SIZE };
+
 const LOGIN = /^@?([A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?)$/;
 
 export type AssignArgsResult = { ok: true; args: AssignArgs } | { ok: false; problem: string };

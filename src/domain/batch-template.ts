@@ -2,7 +2,7 @@ import type { ConfigProblem } from "./config.js";
 
 export const TEMPLATE_PATH = ".github/batch-template.md";
 
-/** The placeholders a batch template may use, as data: the README table and the error message come from it. */
+/** The placeholders a batch template may use, as data: the docs/assignment.md table and the error message come from it. */
 export const PLACEHOLDERS = {
   agent: "the agent, as `@login` (the mention that notifies them)",
   sequence: "k in “Batch k”: 1 + the agent's earlier batches",

@@ -28,6 +28,13 @@ export interface BatchMeta {
   foundExisting?: Array<{ spec: number; where: string; at: string }>;
   /** Messages exchanged for this batch (assignment + human comments + completion report). */
   messages?: BatchMessages;
+  /** The agent's driver sent its start signal (or, for Copilot and dispatch, was about to): once per batch. */
+  driven?: BatchDriven;
+}
+
+export interface BatchDriven {
+  driver: "label" | "mention" | "copilot" | "dispatch";
+  at: string;
 }
 
 export interface BatchBlocker {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { driverSchema } from "./agent-driver.js";
 
 const login = z
   .string()
@@ -12,9 +13,28 @@ const principal = z
   )
   .transform((s) => s.replace(/^@/, ""));
 const labelName = z.string().min(1).max(50);
-const range = (min: number, max: number) =>
+
+/**
+ * The largest batch: a batch issue holds its SPECs as sub-issues and GitHub allows a parent at most 100, and a
+ * batch message of more than 50 SPECs is no longer one agent's batch. `--size` has the same cap.
+ */
+export const MAX_BATCH_SIZE = 50;
+/** GitHub's cap on one parent issue's sub-issues. */
+export const MAX_SUB_ISSUES = 100;
+/** GraphQL `Int`: the largest project number GitHub can hold. */
+const MAX_GRAPHQL_INT = 2_147_483_647;
+
+const bounded = (max: number, why: string) => z.number().int().min(0).max(max, `at most ${max} (${why})`);
+const sizeBound = bounded(
+  MAX_BATCH_SIZE,
+  `batchbot's cap on a batch; GitHub holds at most ${MAX_SUB_ISSUES} sub-issues per parent`,
+);
+const range = (min: number, max: number, what: string) =>
   z
-    .strictObject({ min: z.number().int().min(0).default(min), max: z.number().int().min(1).default(max) })
+    .strictObject({
+      min: sizeBound.default(min).describe(`Fewest ${what} a batch aims for (0 to ${MAX_BATCH_SIZE}).`),
+      max: sizeBound.min(1).default(max).describe(`Most ${what} in one batch (1 to ${MAX_BATCH_SIZE}).`),
+    })
     .refine((r) => r.min <= r.max, { message: "min must not exceed max" })
     .prefault({});
 
@@ -38,16 +58,42 @@ export const configSchema = z.strictObject({
     .prefault({}),
   batch: z
     .strictObject({
-      size: range(8, 10),
-      "priority-fixes": range(3, 4),
-      "new-work": range(5, 6),
-      overlap: z.number().int().min(0).max(10).default(0),
+      size: range(8, 10, "SPECs"),
+      "priority-fixes": range(3, 4, "priority fixes (partial SPECs)"),
+      "new-work": range(5, 6, "new SPECs"),
+      overlap: bounded(
+        10,
+        "batchbot's cap on SPECs shared between batches; it may not exceed `size.max` either",
+      )
+        .default(0)
+        .describe(
+          "SPECs a batch may share with other batches of the same plan (0 to 10, and at most `size.max`).",
+        ),
       "pull-ahead": z.boolean().default(false),
       "auto-next": z.boolean().default(false),
+      "max-driven-per-day": z
+        .number()
+        .int()
+        .min(0)
+        .max(1000)
+        .default(10)
+        .describe("At most this many batches a day per agent get a driver's start signal (0: none)"),
+    })
+    .refine((b) => b.overlap <= b.size.max, {
+      message: "overlap must not exceed size.max (a batch can't share more SPECs than it holds)",
+      path: ["overlap"],
     })
     .prefault({}),
-  agents: z.array(z.strictObject({ login, domains: z.array(z.string().min(1)).default([]) })).default([]),
+  agents: z
+    .array(z.strictObject({ login, domains: z.array(z.string().min(1)).default([]), driver: driverSchema }))
+    .default([]),
   commanders: z.array(principal).default([]),
+  bots: z
+    .array(login)
+    .default([])
+    .describe(
+      "Bot accounts (apps' `name[bot]` logins, machine users of type Bot) whose `/batch` commands batchbot takes; commands from any other non-User account are refused, whatever its permission.",
+    ),
   validation: z
     .strictObject({
       b1: z.array(principal).default([]),
@@ -60,7 +106,10 @@ export const configSchema = z.strictObject({
     .default(null),
   project: z
     .union([
-      z.strictObject({ owner: z.string().min(1), number: z.number().int().positive() }),
+      z.strictObject({
+        owner: z.string().min(1),
+        number: z.number().int().positive().max(MAX_GRAPHQL_INT, `at most ${MAX_GRAPHQL_INT} (GraphQL Int)`),
+      }),
       z.strictObject({
         url: z
           .string()

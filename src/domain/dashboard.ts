@@ -1,6 +1,6 @@
 import type { BoardStatus } from "./board-state.js";
 import { encodeMetadata } from "./metadata.js";
-import type { AgentProgress, BatchMetrics, BlockerView, Metrics, Ratio } from "./metrics.js";
+import type { AgentProgress, BatchMetrics, BlockerView, ProgressMetrics, Ratio } from "./progress-metrics.js";
 import type { RepoRef } from "./references.js";
 
 export const DASHBOARD_KIND = "dashboard";
@@ -78,21 +78,21 @@ export function renderAgentTable(agents: readonly AgentProgress[]): string {
   ].join("\n");
 }
 
-function openByStatusLine(m: Metrics): string {
+function openByStatusLine(m: ProgressMetrics): string {
   const parts = (Object.entries(m.system.openByStatus) as Array<[BoardStatus, number]>).map(
     ([status, count]) => `${status} ${count}`,
   );
   return `**Open SPECs: ${m.system.openSpecs}** (${parts.join(" · ")}) · closed: ${m.system.closedSpecs}`;
 }
 
-function messagesText(m: Metrics): string {
+function messagesText(m: ProgressMetrics): string {
   const msg = m.system.messages;
   if (msg.perSpec === null || msg.reduction === null) return "— (no batches yet)";
   const [low, high] = msg.traditional;
   return `${msg.perSpec.toFixed(2)} per SPEC against the traditional 3–4: ${percent(msg.reduction[0])}–${percent(msg.reduction[1])} fewer (${msg.total} messages instead of ${low}–${high} for ${msg.specs} SPECs)`;
 }
 
-function forecastText(m: Metrics): string {
+function forecastText(m: ProgressMetrics): string {
   const f = m.system.forecast;
   if (f.open === 0) return "The queue is empty.";
   if (f.days === null || f.window === null)
@@ -100,7 +100,7 @@ function forecastText(m: Metrics): string {
   return `${f.open} open SPECs at ${f.velocity.toFixed(1)}/day (last ${f.window} days): empty in about ${f.days} day${f.days === 1 ? "" : "s"} (${f.date})`;
 }
 
-function systemTable(m: Metrics): string {
+function systemTable(m: ProgressMetrics): string {
   const s = m.system;
   const rows: Array<[string, string]> = [
     [
@@ -162,7 +162,7 @@ function boardSection(board: BoardSummary): string[] {
 }
 
 /** The dashboard issue body. Deterministic: the same metrics always render the same text. */
-export function renderDashboard(metrics: Metrics, context: DashboardContext): string {
+export function renderDashboard(metrics: ProgressMetrics, context: DashboardContext): string {
   const blockers = metrics.system.openBlockers;
   return [
     ...(context.source === "export"

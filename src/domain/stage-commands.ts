@@ -1,4 +1,4 @@
-import { type CommandLine, parseCommands } from "./commands.js";
+import { type CommandLine, parseCommands } from "./command-line.js";
 
 export const STAGES = ["b1", "b2"] as const;
 export type Stage = (typeof STAGES)[number];

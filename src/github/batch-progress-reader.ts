@@ -95,17 +95,22 @@ ${fields}
 }`;
 }
 
-/** A SPEC with its parent issue and the parent's sub-issues: a SPEC's batch and its SPECs, in one request. */
-export function specBatchDocument(labelCount: number): string {
+/** SPECs, each with its parent issue and the parent's sub-issues: SPECs' batches and their SPECs, in one request. */
+export function specBatchDocument(labelCount: number, specCount = 1): string {
   const labels = labelHeader(labelCount);
-  return `query BatchbotSpecBatch($owner: String!, $name: String!, $spec: Int!${labels.variables}) {
+  const variables = Array.from({ length: specCount }, (_, i) => `, $s${i}: Int!`).join("");
+  const fields = Array.from(
+    { length: specCount },
+    (_, i) => `    s${i}: issue(number: $s${i}) {
+      ${SPEC_FIELDS}
+      parent { ${BATCH_FIELDS} subIssues(first: 100) { nodes { ${SPEC_FIELDS} } } }
+    }`,
+  ).join("\n");
+  return `query BatchbotSpecBatch($owner: String!, $name: String!${labels.variables}${variables}) {
   repository(owner: $owner, name: $name) {
     id
 ${labels.fields}
-    issue(number: $spec) {
-      ${SPEC_FIELDS}
-      parent { ${BATCH_FIELDS} subIssues(first: 100) { nodes { ${SPEC_FIELDS} } } }
-    }
+${fields}
   }
 }`;
 }
@@ -197,39 +202,47 @@ export async function readBatchStates(
   return snapshot;
 }
 
-/** A SPEC, its parent issue and the parent's sub-issues, in one request. */
-export async function readSpecBatch(
+/** SPECs per request of `readSpecBatches`: each brings up to 100 sub-issues of its batch along. */
+const SPECS_PER_BATCH_READ = 10;
+
+/** SPECs, their parent issues and the parents' sub-issues: one request per 10 SPECs (one for a single SPEC). */
+export async function readSpecBatches(
   octokit: GitHub,
   repo: RepoRef,
-  spec: number,
+  specs: readonly number[],
   labelNames: readonly string[],
 ): Promise<BatchSnapshot> {
   const snapshot = emptySnapshot();
-  snapshot.requests++;
-  const { data } = await graphqlPartial<{ repository: RepositoryData }>(
-    octokit,
-    specBatchDocument(labelNames.length),
-    {
-      owner: repo.owner,
-      name: repo.repo,
-      spec,
-      ...Object.fromEntries(labelNames.map((n, i) => [`l${i}`, n])),
-    },
-  );
-  const repository = data?.repository ?? null;
-  if (!repository) throw new Error(`repository ${repo.owner}/${repo.repo} is not readable`);
-  collectHeader(snapshot, repository, labelNames.length);
-  const node = repository.issue as
-    | (SpecNode & { parent: (BatchNode & { subIssues: { nodes: SpecNode[] } }) | null })
-    | null;
-  if (!isIssue(node)) return snapshot;
-  snapshot.specs.set(node.number, toSpecState(node));
-  if (node.parent) {
-    snapshot.batches.set(node.parent.number, toBatchState(node.parent));
-    for (const sub of node.parent.subIssues?.nodes ?? [])
-      if (isIssue(sub) && !snapshot.specs.has(sub.number)) snapshot.specs.set(sub.number, toSpecState(sub));
+  for (const group of chunk([...new Set(specs)], SPECS_PER_BATCH_READ)) {
+    snapshot.requests++;
+    const { data } = await graphqlPartial<{ repository: RepositoryData }>(
+      octokit,
+      specBatchDocument(labelNames.length, group.length),
+      {
+        owner: repo.owner,
+        name: repo.repo,
+        ...Object.fromEntries(group.map((n, i) => [`s${i}`, n])),
+        ...Object.fromEntries(labelNames.map((n, i) => [`l${i}`, n])),
+      },
+    );
+    const repository = data?.repository ?? null;
+    if (!repository) throw new Error(`repository ${repo.owner}/${repo.repo} is not readable`);
+    collectHeader(snapshot, repository, labelNames.length);
+    for (let i = 0; i < group.length; i++) collectSpecBatch(snapshot, repository[`s${i}`]);
   }
   return snapshot;
+}
+
+type SpecWithBatch = SpecNode & { parent: (BatchNode & { subIssues: { nodes: SpecNode[] } }) | null };
+
+function collectSpecBatch(snapshot: BatchSnapshot, value: unknown): void {
+  if (!isIssue(value)) return;
+  const node = value as SpecWithBatch;
+  snapshot.specs.set(node.number, toSpecState(node));
+  if (!node.parent) return;
+  snapshot.batches.set(node.parent.number, toBatchState(node.parent));
+  for (const sub of node.parent.subIssues?.nodes ?? [])
+    if (isIssue(sub) && !snapshot.specs.has(sub.number)) snapshot.specs.set(sub.number, toSpecState(sub));
 }
 
 /** Adds `more` into `into` (a second read for what the first one lacked). */

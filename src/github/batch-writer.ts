@@ -6,9 +6,10 @@ import type { Mutation } from "./mutations.js";
 /** The batch issue, opened with its label (so `readBatches` finds it at once) and, when possible, its agent. */
 export function openBatchMutation(
   repositoryId: string,
-  draft: BatchDraft,
+  draft: Pick<BatchDraft, "title" | "body">,
   labelId: string,
   agentId: string | null,
+  extraLabelIds: readonly string[] = [],
 ): Mutation {
   return {
     field: "createIssue",
@@ -17,7 +18,7 @@ export function openBatchMutation(
       repositoryId,
       title: draft.title,
       body: draft.body,
-      labelIds: [labelId],
+      labelIds: [labelId, ...extraLabelIds],
       ...(agentId ? { assigneeIds: [agentId] } : {}),
     },
     select: "issue { id number url }",

@@ -1,7 +1,7 @@
 import { DASHBOARD_MARKER } from "../domain/dashboard.js";
+import { sameLogin } from "../domain/login.js";
 import type { Mutation } from "./mutations.js";
 import type { DashboardIssue } from "./progress-reader.js";
-import { sameLogin } from "./sticky-reader.js";
 
 /**
  * batchbot's dashboard among the issues carrying the dashboard label: written by batchbot and carrying the hidden

@@ -1,5 +1,6 @@
 import { parseClosingReferences } from "../domain/closing-references.js";
 import { type CommitCheck, e2eStatusOf } from "../domain/e2e-status.js";
+import { sameLogin } from "../domain/login.js";
 import type { GatePullRequest, GateReview, ReviewState } from "../domain/quality-gate.js";
 import { GATE_CHECK } from "../domain/quality-gate-report.js";
 import { type RepoRef, sameRepo } from "../domain/references.js";
@@ -9,7 +10,6 @@ import { STICKY_MARKER } from "../domain/sticky.js";
 import type { ExistingCheckRun } from "./checks.js";
 import { type GitHub, graphqlPartial } from "./graphql.js";
 import type { ExistingComment } from "./issue-writer.js";
-import { sameLogin } from "./sticky-reader.js";
 
 const REVIEW = "id author { login } state submittedAt authorCanPushToRepository commit { oid tree { oid } }";
 
@@ -63,7 +63,13 @@ const SPEC = /* GraphQL */ `
 const LABELS = `
       inReview: label(name: $inReview) { id name }
       changesRequested: label(name: $changesRequested) { id name }
-      validated: label(name: $validated) { id name }`;
+      validated: label(name: $validated) { id name }
+      openBatches: issues(labels: [$batch], states: OPEN) { totalCount }
+      openDashboards: issues(labels: [$dashboard], states: OPEN) { totalCount }`;
+
+/** The variables `LABELS` needs. */
+const LABEL_VARIABLES =
+  "$inReview: String!, $changesRequested: String!, $validated: String!, $batch: String!, $dashboard: String!";
 
 /** One pull request, the SPECs it closes (GitHub's links, plus `extra` numbers its body names) and theirs PRs. */
 export function pullRequestGateDocument(extra: number): string {
@@ -72,7 +78,7 @@ export function pullRequestGateDocument(extra: number): string {
     { length: extra },
     (_, i) => `      s${i}: issueOrPullRequest(number: $s${i}) { ... on Issue { ...GateSpec } }`,
   ).join("\n");
-  return `query BatchbotGatePullRequest($owner: String!, $name: String!, $number: Int!, $inReview: String!, $changesRequested: String!, $validated: String!${variables}) {
+  return `query BatchbotGatePullRequest($owner: String!, $name: String!, $number: Int!, ${LABEL_VARIABLES}${variables}) {
     repository(owner: $owner, name: $name) {
       id${LABELS}
       pullRequest(number: $number) {
@@ -92,7 +98,7 @@ export function specGateDocument(count: number): string {
     { length: count },
     (_, i) => `      s${i}: issueOrPullRequest(number: $s${i}) { ... on Issue { ...GateSpec } }`,
   ).join("\n");
-  return `query BatchbotGateSpecs($owner: String!, $name: String!, $inReview: String!, $changesRequested: String!, $validated: String!${variables}) {
+  return `query BatchbotGateSpecs($owner: String!, $name: String!, ${LABEL_VARIABLES}${variables}) {
     repository(owner: $owner, name: $name) {
       id${LABELS}
 ${fields}
@@ -183,6 +189,8 @@ interface GateData {
     inReview: LabelNode;
     changesRequested: LabelNode;
     validated: LabelNode;
+    openBatches: { totalCount: number } | null;
+    openDashboards: { totalCount: number } | null;
     pullRequest?:
       | (PullRequestNode & { closingIssuesReferences: { nodes: Array<SpecNode | null> } | null })
       | null;
@@ -218,9 +226,19 @@ export interface SpecView {
   sticky: ExistingComment | null;
 }
 
+/** What progress tracking has to follow in the repository, read along with the gate at no extra request. */
+export interface ProgressPresence {
+  /** Open issues with the batch label. */
+  openBatches: number;
+  /** Open issues with the dashboard label. */
+  openDashboards: number;
+}
+
 export interface GateSnapshot {
   repositoryId: string;
   labelIds: Map<string, string>;
+  /** `null` until read. */
+  progress: ProgressPresence | null;
   pullRequest: PullRequestView | null;
   specs: Map<number, SpecView>;
   requests: number;
@@ -230,6 +248,9 @@ export interface GateLabels {
   inReview: string;
   changesRequested: string;
   validated: string;
+  /** Batch and dashboard labels: only counted (`ProgressPresence`). */
+  batch: string;
+  dashboard: string;
 }
 
 export interface GateReadContext {
@@ -399,6 +420,10 @@ async function collect(
   const repository = data.repository;
   if (!repository) throw new Error(`repository ${ctx.repo.owner}/${ctx.repo.repo} is not readable`);
   snapshot.repositoryId = repository.id;
+  snapshot.progress = {
+    openBatches: repository.openBatches?.totalCount ?? 0,
+    openDashboards: repository.openDashboards?.totalCount ?? 0,
+  };
   for (const label of [repository.inReview, repository.changesRequested, repository.validated])
     if (label) snapshot.labelIds.set(label.name.toLowerCase(), label.id);
   for (const node of specNodes) {
@@ -419,12 +444,21 @@ function labelVariables(labels: GateLabels) {
     inReview: labels.inReview,
     changesRequested: labels.changesRequested,
     validated: labels.validated,
+    batch: labels.batch,
+    dashboard: labels.dashboard,
   };
 }
 
 /** An empty snapshot that has cost the one request about to be made. */
 function oneRequestSnapshot(): GateSnapshot {
-  return { repositoryId: "", labelIds: new Map(), pullRequest: null, specs: new Map(), requests: 1 };
+  return {
+    repositoryId: "",
+    labelIds: new Map(),
+    progress: null,
+    pullRequest: null,
+    specs: new Map(),
+    requests: 1,
+  };
 }
 
 /**

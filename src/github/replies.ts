@@ -1,7 +1,7 @@
+import { sameLogin } from "../domain/login.js";
 import { decodeMetadata, encodeMetadata } from "../domain/metadata.js";
 import type { RepoRef } from "../domain/references.js";
 import type { GitHub } from "./graphql.js";
-import { sameLogin } from "./sticky-reader.js";
 
 export const RECENT_COMMENTS_QUERY = /* GraphQL */ `
   query BatchbotRecentComments($owner: String!, $name: String!, $number: Int!) {

@@ -1,3 +1,4 @@
+import { sameLogin } from "../domain/login.js";
 import type { RepoRef } from "../domain/references.js";
 import { STICKY_MARKER } from "../domain/sticky.js";
 import { chunk, type GitHub, graphqlPartial } from "./graphql.js";
@@ -19,11 +20,6 @@ interface CommentsNode {
     pageInfo: { hasNextPage: boolean };
     nodes: Array<{ id: string; body: string; author: { login: string } | null }>;
   };
-}
-
-export function sameLogin(a: string, b: string): boolean {
-  const norm = (s: string) => s.toLowerCase().replace(/\[bot\]$/, "");
-  return norm(a) === norm(b);
 }
 
 export interface StickyTarget {

@@ -1,10 +1,10 @@
 import type { BatchConfig } from "../domain/config.js";
+import { sameLogin } from "../domain/login.js";
 import type { Eligibility } from "../domain/quality-gate.js";
 import type { RepoRef } from "../domain/references.js";
 import { STAGES, type Stage } from "../domain/stage-commands.js";
 import type { GitHub } from "./graphql.js";
 import { atLeast, isTeamMember, permissionOf } from "./permissions.js";
-import { sameLogin } from "./sticky-reader.js";
 
 /**
  * Answers read from GitHub while handling one event (team memberships, permissions). Made fresh for every event and

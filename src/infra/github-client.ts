@@ -3,7 +3,7 @@ import type { Metrics, RequestKind, RetryReason } from "./metrics.js";
 
 /**
  * How batchbot talks to GitHub when GitHub misbehaves. Read from the environment by `githubClientSettings`;
- * the README's deployment section lists the variables.
+ * docs/operations.md lists the variables.
  */
 export interface GitHubClientSettings {
   /** Retries of a request answered 5xx, timed out or failed on the network; only requests safe to repeat. */

@@ -49,6 +49,31 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly jobRuns = new Counter({
+    name: "batchbot_job_runs_total",
+    help: "Runs of the periodic jobs (redeliver, reconcile), by outcome: ok, error, or skipped because another instance ran it",
+    labelNames: ["job", "outcome"] as const,
+    registers: [this.registry],
+  });
+  readonly redeliveries = new Counter({
+    name: "batchbot_redeliveries_total",
+    help: "Failed webhook deliveries the redelivery job asked GitHub to send again, by outcome (requested, refused)",
+    labelNames: ["outcome"] as const,
+    registers: [this.registry],
+  });
+  readonly reconcileRepairs = new Counter({
+    name: "batchbot_reconcile_repairs_total",
+    help: "Drift the reconcile sweep repaired (each one a missed or failed event), by kind",
+    labelNames: ["kind"] as const,
+    registers: [this.registry],
+  });
+  readonly reconcileRepositories = new Counter({
+    name: "batchbot_reconcile_repositories_total",
+    help: "Repositories the reconcile sweep checked, by outcome: clean, repaired, failed, skipped (invalid configuration)",
+    labelNames: ["outcome"] as const,
+    registers: [this.registry],
+  });
+
   /** `process: true` adds Node's process metrics (memory, CPU, event loop lag); once per process. */
   constructor(options: { process?: boolean } = {}) {
     if (options.process) collectDefaultMetrics({ register: this.registry });
@@ -77,7 +102,14 @@ export class Metrics {
 
   /** The current value of a counter for `labels` (0 when never counted); for tests and the load report. */
   async count(
-    metric: "deliveries" | "githubRequests" | "githubRetries",
+    metric:
+      | "deliveries"
+      | "githubRequests"
+      | "githubRetries"
+      | "jobRuns"
+      | "redeliveries"
+      | "reconcileRepairs"
+      | "reconcileRepositories",
     labels: Record<string, string> = {},
   ): Promise<number> {
     const { values } = await this[metric].get();

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Probot } from "probot";
+import { eventShapeProblem } from "./event-shape.js";
 import type { DeliveryOutcome, Metrics } from "./metrics.js";
 
 /** GitHub never sends a payload over 25 MB; anything larger is not from GitHub. */
@@ -97,6 +98,19 @@ export function guardWebhooks(app: Probot, options: { metrics: Metrics; maxBytes
       const wellFormed =
         /^\s*application\/json\s*(?:;|$)/.test(header(req, "content-type") ?? "") &&
         !!header(req, "x-github-delivery");
+      const problem = signed && wellFormed && isJson(body) ? eventShapeProblem(name, body) : null;
+      if (problem !== null) {
+        // Signed, so not noise: one line says which delivery and why, and no handler sees it.
+        app.log.warn(
+          { event: name, delivery: header(req, "x-github-delivery"), problem },
+          `signed body is not a ${name} event; answered 400`,
+        );
+        res
+          .writeHead(400, { "content-type": "application/json" })
+          .end(JSON.stringify({ error: `Not a ${name} event: ${problem}` }));
+        record("rejected");
+        return true;
+      }
       const handled = await inner(req, res, next);
       const status = res.statusCode;
       record(

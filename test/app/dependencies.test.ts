@@ -217,7 +217,8 @@ describe("native issue dependencies", () => {
 });
 
 describe("configuration", () => {
-  const invalid = "labels:\n  spec: 12\n  blokced: x\nbatch:\n  size: {min: 12, max: 10}\n";
+  const invalid =
+    "labels:\n  spec: 12\n  blokced: x\nbatch:\n  size: {min: 12, max: 10}\n  overlap: 100000000\n";
 
   it("reports an invalid file as a failing check run on the pushed commit, and changes nothing else", async () => {
     h = createHarness();
@@ -241,6 +242,7 @@ describe("configuration", () => {
     expect(run.output.summary).toContain("got 12");
     expect(run.output.summary).toContain('unknown key "blokced"');
     expect(run.output.summary).toContain("`batch.size`");
+    expect(run.output.summary).toContain("`batch.overlap`: at most 10");
     expect(h.fake.requests.filter((r) => r.kind === "write")).toHaveLength(1);
   });
 

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import nock from "nock";
+import { pino } from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { fastOctokit } from "../helpers/github-client.js";
 import { createHarness, type Harness } from "../helpers/harness.js";
@@ -94,6 +95,33 @@ describe("bad webhook deliveries", () => {
     expect(await app.metrics.count("deliveries", { outcome: "ok" })).toBe(0);
     expect(h.fake.requests).toEqual([]);
     expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
+  });
+
+  it.each([
+    ["null", "issues", "null"],
+    ["a string", "issues", JSON.stringify("opened")],
+    ["a number", "issue_comment", "42"],
+    ["an array", "issues", "[]"],
+    ["an issues event without an issue", "issues", JSON.stringify({ action: "opened", repository: {} })],
+    ["a comment event without a comment", "issue_comment", JSON.stringify({ action: "created" })],
+    [
+      "a review event with a null review",
+      "pull_request_review",
+      JSON.stringify({ action: "submitted", review: null }),
+    ],
+    ["an installation event without an installation", "installation", JSON.stringify({ action: "created" })],
+  ])("answers a signed body that is %s with 400 and one log line", async (_what, event, body) => {
+    h = createHarness();
+    const lines: Array<Record<string, unknown>> = [];
+    const log = pino({ level: "info" }, { write: (line: string) => lines.push(JSON.parse(line)) });
+    app = await startApp({ log });
+    const res = await post(body, signedHeaders(body, event));
+    expect(res.status).toBe(400);
+    expect(h.fake.requests).toEqual([]);
+    const warnings = lines.filter((l) => /not an? .*event/i.test(String(l.msg)));
+    expect(warnings).toHaveLength(1);
+    expect(lines.filter((l) => (l.level as number) >= 50)).toEqual([]);
+    expect(await app.metrics.count("deliveries", { outcome: "rejected" })).toBe(1);
   });
 
   it("accepts and ignores an unknown event and an unknown action", async () => {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { GATE_CHECK } from "../../src/domain/quality-gate-report.js";
 import { parseSticky } from "../../src/domain/sticky.js";
-import type { FakeGitHub } from "../helpers/fake-github.js";
+import { type FakeGitHub, GHOST } from "../helpers/fake-github.js";
 import { createHarness, type Harness } from "../helpers/harness.js";
 
 const REPO = "acme/specs";
@@ -85,6 +85,37 @@ describe("quality gate check run", () => {
     expect(gateRun("head-10")!.output.title).toBe("SPEC #1 validated by B1 and B2");
     expect(labels(1)).toEqual(expect.arrayContaining(["in-review", "validated"]));
     expect(h.fake.repo(REPO).checkRuns.filter((r) => r.name === GATE_CHECK)).toHaveLength(1);
+  });
+
+  it("counts no review of a deleted account (author null) and answers its events without failing", async () => {
+    setup();
+    openPullRequest(10, "Closes #1");
+    await h.receive("pull_request", h.pullRequestEvent(REPO, 10, "opened"));
+    // GitHub's GraphQL gives the deleted account's review `author: null`; its webhook may carry no user either.
+    const event = h.reviewEvent(REPO, 10, GHOST, "APPROVED");
+    await h.receive("pull_request_review", event);
+    await h.receive("pull_request_review", {
+      ...event,
+      review: { ...event.review, user: null },
+      sender: null,
+    });
+    await comment(10, "alice", "LGTM");
+    await review(10, "alice", "APPROVED");
+    await review(10, "bob", "APPROVED");
+    expect(gateRun("head-10")).toMatchObject({ status: "completed", conclusion: "success" });
+    expect(gateRun("head-10")!.output.summary).not.toContain(GHOST);
+    expect(h.fake.unhandled).toEqual([]);
+  });
+
+  it("reads a pull request and a SPEC whose authors were deleted", async () => {
+    setup();
+    h.fake.issue(REPO, 1).author = GHOST;
+    openPullRequest(10, "Closes #1", { author: GHOST });
+    await h.receive("pull_request", h.pullRequestEvent(REPO, 10, "opened"));
+    await review(10, "alice", "APPROVED");
+    await review(10, "bob", "APPROVED");
+    expect(gateRun("head-10")).toMatchObject({ status: "completed", conclusion: "success" });
+    expect(h.fake.unhandled).toEqual([]);
   });
 
   it("drops an approval given before a push, and starts a new run on the new head", async () => {

@@ -106,16 +106,42 @@ describe("batchbot plan", () => {
   });
 
   it.each([
-    [["plan", "missing.json", "--agents", "a"], "can't read issues"],
+    [["plan", "missing.json", "--agents", "a"], "no such file missing.json"],
     [["plan", "--agents", "a", "--format", "yaml"], "--format is markdown or json"],
     [["plan", "--agents", "a/b"], "is not an agent's GitHub login"],
     [["plan", "--size", "0", "--agents", "a"], "--size needs a whole number"],
-    [["deploy"], "unknown command"],
-  ])("fails clearly on %j", (argv, message) => {
-    const { code, err } = run(argv);
+    [["plan", "--agents"], "--agents needs a value"],
+    [["plan", "--agents", "--format", "json"], "--agents needs a value"],
+    [["plan", "--verbose"], "unknown option --verbose"],
+    [["plan", "a.json", "b.json"], "one FILE at most"],
+    [["plan", "--config", "nope.yml", "--agents", "a"], "no such file nope.yml"],
+    [["deploy"], "unknown command deploy"],
+  ])("fails with one line on stderr and exit 2 on %j", (argv, message) => {
+    const { code, out, err } = run(argv);
     expect(code).toBe(2);
+    expect(out).toBe("");
     expect(err).toContain(message);
-    expect(err).toContain("Usage: batchbot plan");
+    expect(err.trimEnd().split("\n")).toHaveLength(1);
+  });
+
+  it("says which label it looked for when the file has no SPEC", () => {
+    const dir = mkdtempSync(join(tmpdir(), "batchbot-cli-"));
+    const issue = { number: 1, title: "Task", body: "", labels: ["task"], state: "OPEN", assignees: [] };
+    writeFileSync(join(dir, "issues.json"), JSON.stringify([issue]));
+    const { code, err } = run(["plan", "issues.json", "--agents", "a"], dir);
+    expect(code).toBe(2);
+    expect(err).toContain("no SPECs in issues.json: none of its 1 issue is labelled `spec`");
+    writeFileSync(join(dir, "batch.yml"), "labels:\n  spec: story\n");
+    expect(run(["plan", "issues.json", "--agents", "a", "--config", "batch.yml"], dir).err).toContain(
+      "is labelled `story` (labels.spec in batch.yml)",
+    );
+  });
+
+  it("names the domains that exist when --domain names none", () => {
+    const { code, err } = run(["plan", "--agents", "a", "--domain", "nope"]);
+    expect(code).toBe(2);
+    expect(err).toContain("has domain nope; its domains: algorithm, database, integration, ui");
+    expect(run(["plan", "--agents", "a", "--domain", "UI"]).code).toBe(0);
   });
 
   it("rejects a file that isn't gh issue list JSON", () => {
@@ -123,7 +149,8 @@ describe("batchbot plan", () => {
     writeFileSync(join(dir, "bad.json"), JSON.stringify([{ number: "one" }]));
     const { code, err } = run(["plan", "bad.json", "--agents", "a"], dir);
     expect(code).toBe(2);
-    expect(err).toContain("is not a `gh issue list --json` array");
+    expect(err).toContain("is not a `gh issue list --json` array: at 0.number");
+    expect(err.trimEnd().split("\n")).toHaveLength(1);
   });
 
   it("runs as a command with no network (npm run demo)", async () => {

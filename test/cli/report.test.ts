@@ -76,11 +76,13 @@ describe("batchbot report", () => {
   // [case, arguments, message]
   const errors: Array<[string, string[], RegExp]> = [
     ["an unknown format", ["--format", "xml"], /--format is markdown or json, not xml/],
-    ["an unknown option", ["--verbose"], /Unknown option --verbose/],
+    ["an unknown option", ["--verbose"], /unknown option --verbose/],
     ["a bad date", ["examples/report.json", "--now", "soon"], /--now is not a date/],
-    ["two files", ["a.json", "b.json"], /Only one FILE/],
+    ["two files", ["a.json", "b.json"], /one FILE at most/],
+    ["a missing file", ["nope.json"], /no such file nope.json/],
     ["a file that isn't an export", ["examples/batch.yml"], /is not JSON/],
     ["a bad configuration", ["examples/report.json", "--config", "examples/report.json"], /is invalid/],
+    ["an option as a value", ["examples/report.json", "--repo", "--format", "json"], /--repo needs a value/],
   ];
   it.each(errors)("explains %s", async (_name, bad, message) => {
     await expect(runReport(bad)).rejects.toThrow(message);

@@ -19,6 +19,7 @@ describe("configuration", () => {
       overlap: 0,
       "pull-ahead": false,
       "auto-next": false,
+      "max-driven-per-day": 10,
     });
     expect(config.validation).toBeNull();
     expect(config.project).toBeNull();
@@ -81,5 +82,35 @@ describe("the shipped example", () => {
     const { parse } = await import("yaml");
     const result = parseConfig(parse(readFileSync(".github/batch.yml.example", "utf8")));
     expect(result).toEqual({ ok: true, config: defaultConfig() });
+  });
+
+  it("bounds every number by GitHub's limits and names the bound", () => {
+    const problems = (input: unknown) => {
+      const result = parseConfig(input);
+      return result.ok ? [] : result.problems.map((p) => `${p.path}: ${p.message}`);
+    };
+    expect(problems({ batch: { size: { max: 100000000 } } })).toEqual([
+      expect.stringMatching(
+        /^batch\.size\.max: at most 50 \(.*100 sub-issues per parent\) \(got 100000000\)$/,
+      ),
+    ]);
+    expect(problems({ batch: { "priority-fixes": { min: 0, max: 51 } } })[0]).toMatch(/at most 50/);
+    expect(problems({ batch: { "new-work": { max: 1e9 } } })[0]).toMatch(/at most 50/);
+    expect(problems({ batch: { overlap: 11, size: { min: 1, max: 50 } } })[0]).toMatch(
+      /^batch\.overlap: at most 10/,
+    );
+    expect(problems({ batch: { overlap: 6, size: { min: 1, max: 5 } } })).toEqual([
+      "batch.overlap: overlap must not exceed size.max (a batch can't share more SPECs than it holds) (got 6)",
+    ]);
+    expect(problems({ project: { owner: "acme", number: 2 ** 40 } })[0]).toMatch(
+      /^project\.number: at most 2147483647/,
+    );
+    expect(problems({ batch: { size: { min: 50, max: 50 }, overlap: 10 } })).toEqual([]);
+  });
+
+  it("takes commands from the bot accounts listed under bots", () => {
+    const result = parseConfig({ bots: ["@ci-agent[bot]", "deploy-bot"] });
+    expect(result.ok && result.config.bots).toEqual(["ci-agent[bot]", "deploy-bot"]);
+    expect(parseConfig({ bots: ["not a login"] }).ok).toBe(false);
   });
 });

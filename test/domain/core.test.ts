@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { type BatchMeta, decodeBatchMeta, encodeBatchMeta } from "../../src/domain/batch.js";
-import { parseCommands } from "../../src/domain/commands.js";
+import { parseCommands } from "../../src/domain/command-line.js";
 import { decodeMetadata, encodeMetadata, hasMarker } from "../../src/domain/metadata.js";
 import { parseSticky, STICKY_MARKER, withSection } from "../../src/domain/sticky.js";
 

@@ -5,7 +5,7 @@ import {
   renderAgentTable,
   renderDashboard,
 } from "../../src/domain/dashboard.js";
-import { computeMetrics } from "../../src/domain/metrics.js";
+import { computeMetrics } from "../../src/domain/progress-metrics.js";
 import { buildRegistry } from "../../src/domain/registry.js";
 import {
   CHANGES_REQUESTED_EVER,

@@ -21,6 +21,7 @@ const documents: Array<[string, string]> = [
   ["batches only", batchStatesDocument(3, 0, 2)],
   ["a SPEC with its batch", specBatchDocument(0)],
   ["a SPEC with its batch and label ids", specBatchDocument(2)],
+  ["three SPECs with their batches", specBatchDocument(1, 3)],
   ["the knowledge registry", KNOWLEDGE_QUERY],
   ["every lifecycle mutation in one request", mutationDocument(mutations)],
 ];

@@ -95,6 +95,20 @@ export interface FakeRepo {
   nextNumber: number;
 }
 
+/** A webhook delivery as `GET /app/hook/deliveries` lists it, with the payload the harness sent. */
+export interface FakeDelivery {
+  id: number;
+  guid: string;
+  event: string;
+  action: string | null;
+  status_code: number;
+  redelivery: boolean;
+  delivered_at: string;
+  installation_id: number | null;
+  repository_id: number | null;
+  payload: Record<string, any>;
+}
+
 export interface LoggedRequest {
   method: string;
   path: string;
@@ -103,6 +117,8 @@ export interface LoggedRequest {
   /** For aliased GraphQL mutations, how many fields the request carried. */
   fields?: number;
   body?: unknown;
+  /** The request's headers (lower-cased names): the token it was sent with, GraphQL-Features. */
+  headers?: Record<string, string>;
 }
 
 export interface FailureRule {
@@ -188,6 +204,17 @@ function commentTooLong() {
   };
 }
 
+/** The login of a deleted account: GitHub's GraphQL answers its authors as `null` (REST shows them as `ghost`). */
+export const GHOST = "ghost";
+
+/** An author as GraphQL shows it: apps' bots without `[bot]`, deleted accounts as `null`. */
+export function actorView(login: string) {
+  if (login === GHOST) return null;
+  return login.endsWith("[bot]")
+    ? { __typename: "Bot", login: login.replace(/\[bot\]$/, "") }
+    : { __typename: "User", login };
+}
+
 export function notFound(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { type: "NOT_FOUND" } });
 }
@@ -207,13 +234,25 @@ export class FakeGitHub {
   /** Extra GraphQL root fields (projects and other later features register theirs here). */
   extraQuery: Record<string, unknown> = {};
   extraMutation: Record<string, unknown> = {};
+  /** Extra fields of every repository view (agents add `suggestedActors`). */
+  repoExtras: Array<(repo: FakeRepo) => Record<string, unknown>> = [];
+  /** The headers of the request being served, for resolvers that answer by token or feature flag. */
+  currentHeaders: Record<string, string> = {};
   /** Extra fields of every issue view (projects add `projectItems`). */
   issueExtras: Array<(repo: FakeRepo, issue: FakeIssue) => Record<string, unknown>> = [];
   restRoutes: Array<{
     method: string;
     pattern: RegExp;
-    handle: (m: RegExpExecArray, body: any, query: URLSearchParams) => [number, unknown];
+    handle: (
+      m: RegExpExecArray,
+      body: any,
+      query: URLSearchParams,
+    ) => [number, unknown] | [number, unknown, Record<string, string>];
   }> = [];
+  /** The app's webhook deliveries, as `GET /app/hook/deliveries` lists them (the harness records them). */
+  deliveries: FakeDelivery[] = [];
+  /** Redeliveries the app asked for (`POST /app/hook/deliveries/{id}/attempts`), not yet sent. */
+  redeliveryRequests: FakeDelivery[] = [];
   private nodes = new Map<
     string,
     { kind: string; repo: FakeRepo; issue?: FakeIssue; comment?: FakeComment }
@@ -429,10 +468,12 @@ export class FakeGitHub {
 
   install(): this {
     const scope = nock(this.baseUrl).persist();
+    const fake = this;
     for (const method of ["get", "post", "patch", "put", "delete"] as const) {
-      scope
-        .intercept(/.*/, method.toUpperCase())
-        .reply((uri, body) => this.handle(method.toUpperCase(), uri, body) as unknown as nock.ReplyFnResult);
+      scope.intercept(/.*/, method.toUpperCase()).reply(function (this: nock.ReplyFnContext, uri, body) {
+        fake.currentHeaders = headerRecord(this.req.headers);
+        return fake.handle(method.toUpperCase(), uri, body) as unknown as nock.ReplyFnResult;
+      });
     }
     this.scope = scope;
     return this;
@@ -457,7 +498,7 @@ export class FakeGitHub {
       return this.handleGraphql(body as { query: string; variables?: Record<string, unknown> }, path);
     const kind = method === "GET" ? "read" : "write";
     const failure = this.takeFailure({ method, path });
-    this.requests.push({ method, path: path + url.search, kind, body });
+    this.requests.push({ method, path: path + url.search, kind, body, headers: this.currentHeaders });
     if (failure && !failure.applied)
       return [failure.status, { message: failure.message ?? "fake failure" }, failure.headers];
     const answer = this.routeRest(method, path, body, url.searchParams);
@@ -465,7 +506,26 @@ export class FakeGitHub {
     return answer;
   }
 
-  private routeRest(method: string, path: string, body: unknown, query: URLSearchParams): [number, unknown] {
+  /** Records a webhook delivery and how the app answered it (`status_code` 0: GitHub could not reach it). */
+  recordDelivery(
+    delivery: Omit<FakeDelivery, "id" | "delivered_at" | "redelivery"> & { redelivery?: boolean },
+  ): FakeDelivery {
+    const recorded = {
+      id: nextId(),
+      delivered_at: new Date().toISOString(),
+      redelivery: false,
+      ...delivery,
+    };
+    this.deliveries.push(recorded);
+    return recorded;
+  }
+
+  private routeRest(
+    method: string,
+    path: string,
+    body: unknown,
+    query: URLSearchParams,
+  ): [number, unknown] | [number, unknown, Record<string, string>] {
     for (const route of this.restRoutes) {
       if (route.method !== method) continue;
       const m = route.pattern.exec(path);
@@ -500,6 +560,7 @@ export class FakeGitHub {
       operation,
       fields,
       body,
+      headers: this.currentHeaders,
     });
     if (failure && !failure.applied)
       return [failure.status, { message: failure.message ?? "fake failure" }, failure.headers];
@@ -589,6 +650,7 @@ export class FakeGitHub {
           throw notFound(`Could not resolve to an issue or pull request with the number of ${number}.`);
         return this.issueView(repo, issue);
       },
+      ...Object.assign({}, ...this.repoExtras.map((extra) => extra(repo))),
     };
   }
 
@@ -614,7 +676,7 @@ export class FakeGitHub {
       updatedAt: issue.updatedAt,
       closedAt: issue.closedAt,
       isPinned: issue.pinned,
-      author: { __typename: "User", login: issue.author },
+      author: actorView(issue.author),
       repository: () => this.repoView(repo),
       headRefOid: pr?.headSha,
       baseRefName: pr?.baseRef,
@@ -637,10 +699,7 @@ export class FakeGitHub {
             databaseId: c.databaseId,
             body: c.body,
             createdAt: c.createdAt,
-            author: {
-              __typename: c.author.endsWith("[bot]") ? "Bot" : "User",
-              login: c.author.replace(/\[bot\]$/, ""),
-            },
+            author: actorView(c.author),
             editor: c.editor ? { __typename: "User", login: c.editor } : null,
           })),
           args,
@@ -759,7 +818,7 @@ export class FakeGitHub {
       body: r.body,
       submittedAt: r.submittedAt,
       authorCanPushToRepository: ["write", "maintain", "admin"].includes(permission),
-      author: { __typename: "User", login: r.author },
+      author: actorView(r.author),
       commit: this.commitView(repo, r.commitSha),
     };
   }
@@ -1272,6 +1331,50 @@ export class FakeGitHub {
         pattern: /^\/app$/,
         handle: () => [200, { slug: "batchbot", id: 1, name: "batchbot" }],
       },
+      {
+        method: "GET",
+        pattern: /^\/app\/hook\/deliveries$/,
+        handle: (_m, _b, query) => {
+          // Newest first; the cursor is the offset of the page's first item (GitHub's is opaque).
+          const all = [...this.deliveries].sort((a, b) => b.id - a.id);
+          const perPage = Number(query.get("per_page") ?? 30);
+          const start = Number(query.get("cursor") ?? 0);
+          const page = all.slice(start, start + perPage).map(({ payload: _payload, ...item }) => item);
+          const next = start + perPage < all.length;
+          const link = `<${this.baseUrl}/app/hook/deliveries?per_page=${perPage}&cursor=${start + perPage}>; rel="next"`;
+          return next ? [200, page, { link }] : [200, page];
+        },
+      },
+      {
+        method: "POST",
+        pattern: /^\/app\/hook\/deliveries\/(\d+)\/attempts$/,
+        handle: (m) => {
+          const delivery = this.deliveries.find((d) => d.id === Number(m[1]));
+          if (!delivery) return [404, { message: "Not Found" }];
+          this.redeliveryRequests.push(delivery);
+          return [202, {}];
+        },
+      },
+      {
+        method: "GET",
+        pattern: /^\/app\/installations$/,
+        handle: () => [200, [{ id: 1, account: { login: "acme" }, suspended_at: null }]],
+      },
+      {
+        method: "GET",
+        pattern: /^\/installation\/repositories$/,
+        handle: () => {
+          const repositories = [...this.repos.values()].map((r) => ({
+            id: r.databaseId,
+            name: r.name,
+            full_name: `${r.owner}/${r.name}`,
+            owner: { login: r.owner },
+            archived: false,
+            disabled: false,
+          }));
+          return [200, { total_count: repositories.length, repositories }];
+        },
+      },
     );
   }
 
@@ -1286,6 +1389,15 @@ export class FakeGitHub {
       app: run.app ? { slug: run.app } : null,
     };
   }
+}
+
+function headerRecord(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(headers).map(([name, value]) => [
+      name.toLowerCase(),
+      Array.isArray(value) ? value.join(", ") : String(value ?? ""),
+    ]),
+  );
 }
 
 function mentions(body: string, number: number): boolean {

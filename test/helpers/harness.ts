@@ -2,7 +2,12 @@ import { createRequire } from "node:module";
 import { type Logger, pino } from "pino";
 import { Probot, ProbotOctokit } from "probot";
 import { batchbot } from "../../src/app.js";
-import { type FakeCheckRun, FakeGitHub, type FakeIssue, type FakeRepo } from "./fake-github.js";
+import { LocalLock } from "../../src/infra/lock.js";
+import { Metrics } from "../../src/infra/metrics.js";
+import { MemoryJobStore } from "../../src/jobs/job-store.js";
+import { type JobSettings, Jobs } from "../../src/jobs/jobs.js";
+import { DEFAULT_REDELIVERY } from "../../src/jobs/redeliver.js";
+import { type FakeCheckRun, FakeGitHub, type FakeIssue, type FakeRepo, GHOST } from "./fake-github.js";
 
 const require = createRequire(import.meta.url);
 const examples = require("@octokit/webhooks-examples") as Array<{
@@ -38,14 +43,27 @@ export function repositoryPayload(repo: FakeRepo, base: Record<string, any>) {
 export interface Harness {
   probot: Probot;
   fake: FakeGitHub;
+  /** What the app counts for `/metrics`. */
+  metrics: Metrics;
+  /** The periodic jobs, never on a timer here: tests call `jobs.redeliver()` and `jobs.reconcile()`. */
+  jobs: Jobs;
+  /** Delivers an event to the app, recorded in the fake's delivery log (200, or 500 when a handler failed). */
   receive(name: string, payload: Record<string, any>, id?: string): Promise<void>;
+  /**
+   * A delivery the app never handled (an instance restarting, a deploy): GitHub logs it failed with `status`
+   * (502 unless told). Returns its GUID.
+   */
+  drop(name: string, payload: Record<string, any>, status?: number): string;
+  /** Sends the redeliveries the app asked GitHub for, with their original GUIDs; how many were sent. */
+  sendRedeliveries(): Promise<number>;
   issueEvent(
     fullName: string,
     number: number,
     action: string,
     extra?: Record<string, any>,
   ): Record<string, any>;
-  commentEvent(fullName: string, number: number, author: string, body: string): Record<string, any>;
+  /** Authors ending in `[bot]` are `Bot` accounts; `null` is a deleted account (no user on the comment). */
+  commentEvent(fullName: string, number: number, author: string | null, body: string): Record<string, any>;
   /** A `pull_request` event for a pull request of the fake GitHub, as it is now. */
   pullRequestEvent(
     fullName: string,
@@ -72,6 +90,8 @@ export interface HarnessOptions {
   Octokit?: typeof ProbotOctokit;
   log?: Logger;
   hosts?: string[];
+  /** Settings of `h.jobs` (no timers, an in-process lock and memory by default). */
+  jobs?: Partial<JobSettings>;
 }
 
 export function createHarness(options: HarnessOptions = {}): Harness {
@@ -90,16 +110,61 @@ export function createHarness(options: HarnessOptions = {}): Harness {
       })),
     ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
   });
+  const metrics = new Metrics();
+  const jobs = new Jobs({
+    redeliverEveryMs: 0,
+    reconcileEveryMs: 0,
+    lock: new LocalLock(),
+    store: new MemoryJobStore(),
+    concurrency: 2,
+    redelivery: DEFAULT_REDELIVERY,
+    ...options.jobs,
+  });
   probot.load(
-    batchbot({ botLogin: options.botLogin ?? BOT, ...(options.hosts ? { hosts: options.hosts } : {}) }),
+    batchbot({
+      botLogin: options.botLogin ?? BOT,
+      jobs,
+      metrics,
+      ...(options.hosts ? { hosts: options.hosts } : {}),
+    }),
   );
+  const record = (guid: string, name: string, payload: Record<string, any>, status: number) =>
+    fake.recordDelivery({
+      guid,
+      event: name,
+      action: payload.action ?? null,
+      status_code: status,
+      redelivery: fake.deliveries.some((d) => d.guid === guid),
+      installation_id: payload.installation?.id ?? null,
+      repository_id: payload.repository?.id ?? null,
+      payload,
+    });
 
   const issuePayload = (repo: FakeRepo, issue: FakeIssue) => fake.restIssue(repo, issue);
   const harness: Harness = {
     probot,
     fake,
+    metrics,
+    jobs,
     async receive(name, payload, id) {
-      await probot.receive({ id: id ?? `delivery-${++delivery}`, name, payload } as never);
+      const guid = id ?? `delivery-${++delivery}`;
+      try {
+        await probot.receive({ id: guid, name, payload } as never);
+      } catch (error) {
+        record(guid, name, payload, 500);
+        throw error;
+      }
+      record(guid, name, payload, 200);
+    },
+    drop(name, payload, status = 502) {
+      const guid = `delivery-${++delivery}`;
+      record(guid, name, payload, status);
+      return guid;
+    },
+    async sendRedeliveries() {
+      const requested = fake.redeliveryRequests.splice(0);
+      for (const d of requested) await harness.receive(d.event, d.payload, d.guid);
+      return requested.length;
     },
     issueEvent(fullName, number, action, { sender = "octocat", ...extra } = {}) {
       const repo = fake.repo(fullName);
@@ -117,8 +182,11 @@ export function createHarness(options: HarnessOptions = {}): Harness {
     commentEvent(fullName, number, author, body) {
       const repo = fake.repo(fullName);
       const issue = fake.issue(fullName, number);
-      const comment = fake.addComment(fullName, number, author, body);
+      const comment = fake.addComment(fullName, number, author ?? GHOST, body);
       const base = examplePayload("issue_comment", "created");
+      // `null`: a deleted account (GitHub may send its comments with no user at all).
+      const user =
+        author === null ? null : { ...base.comment.user, login: author, type: accountType(author) };
       return {
         ...base,
         action: "created",
@@ -128,10 +196,10 @@ export function createHarness(options: HarnessOptions = {}): Harness {
           id: comment.databaseId,
           node_id: comment.id,
           body,
-          user: { ...base.comment.user, login: author },
+          user,
         },
         repository: repositoryPayload(repo, base.repository),
-        sender: { ...base.sender, login: author },
+        sender: user ?? { ...base.sender, login: GHOST, type: "User" },
         installation: { id: 1, node_id: "MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMQ==" },
       };
     },
@@ -217,6 +285,11 @@ export function createHarness(options: HarnessOptions = {}): Harness {
     },
   };
   return harness;
+}
+
+/** GitHub's account type for a login: apps act as `name[bot]` accounts of type `Bot`. */
+export function accountType(login: string): "Bot" | "User" {
+  return login.endsWith("[bot]") ? "Bot" : "User";
 }
 
 const INSTALLATION = { id: 1, node_id: "MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMQ==" };

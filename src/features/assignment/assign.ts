@@ -1,19 +1,10 @@
-import { parseAssignArgs, resolveAgents } from "../../domain/assign-args.js";
 import { type ReportedBatch, renderAssignmentReply } from "../../domain/assignment-report.js";
 import type { BatchIssue, BatchMeta } from "../../domain/batch.js";
 import { batchId, draftBatches } from "../../domain/batch-message.js";
-import { TEMPLATE_PATH } from "../../domain/batch-template.js";
-import type { CommandHelp } from "../../domain/command-help.js";
-import { formatConfigProblems } from "../../domain/config.js";
+import { sameLogin } from "../../domain/login.js";
 import { escapeMentions, quietMention } from "../../domain/mention-escape.js";
 import { decodeMetadata, encodeMetadata } from "../../domain/metadata.js";
-import {
-  type Leftover,
-  type PlanAgent,
-  type PlanOptions,
-  planBatches,
-  planOptions,
-} from "../../domain/planner.js";
+import { type Leftover, type PlanAgent, type PlanOptions, planBatches } from "../../domain/planner.js";
 import { refKey } from "../../domain/references.js";
 import { buildRegistry, externalReferences, statusLookup } from "../../domain/registry.js";
 import { readBatches } from "../../github/batch-reader.js";
@@ -26,87 +17,19 @@ import {
   readBatchLinks,
   subIssueMutation,
 } from "../../github/batch-writer.js";
-import { createdIssue, createLabelMutation } from "../../github/issue-writer.js";
+import { createdIssue, createLabelMutation, issueBodyMutation } from "../../github/issue-writer.js";
 import { type Mutation, recordWrites, runMutations } from "../../github/mutations.js";
-import { mayCommand } from "../../github/permissions.js";
-import { react } from "../../github/reactions.js";
 import { lookupIssues, readRegistry } from "../../github/registry-reader.js";
 import { findReplyComment } from "../../github/replies.js";
-import { sameLogin } from "../../github/sticky-reader.js";
-import { loadBatchTemplate } from "../../github/template-reader.js";
-import { type Fence, planningLockKey } from "../../infra/lock.js";
+import type { Fence } from "../../infra/lock.js";
+import { driveNotes, driverLabels, prepareDrives } from "../agent-drivers/assignment.js";
+import { fireDrives } from "../agent-drivers/fire.js";
+import { bodyWithData } from "../agent-drivers/handoff.js";
 import { readKnowledge } from "../lifecycle/knowledge-registry.js";
-import { type CommandDefinition, UsageError } from "../shared/command-registry.js";
-import type { AppDeps } from "../shared/deps.js";
 import type { RequestCount, Runtime } from "../shared/runtime.js";
-
-const WHO = "write, maintain or admin on the repository, and `commanders`";
-
-export const ASSIGN_HELP: CommandHelp = {
-  name: "assign",
-  usage: "/batch assign [@agent ...] [--size N] [--domain D] [--dry-run]",
-  description:
-    "Plans one batch per agent from the unassigned SPECs (priority fixes first, dependencies in order) and opens a batch issue for each agent. Agents default to `agents` in `.github/batch.yml`.",
-  whoCanUse: WHO,
-  examples: ["/batch assign", "/batch assign @alice @bob --size 8", "/batch assign --domain ui --dry-run"],
-};
-
-export const PLAN_HELP: CommandHelp = {
-  name: "plan",
-  usage: "/batch plan [@agent ...] [--size N] [--domain D]",
-  description: "Previews `/batch assign` in a reply, with every batch message, and writes nothing else.",
-  whoCanUse: WHO,
-  examples: ["/batch plan", "/batch plan @alice --domain database"],
-};
 
 /** The metadata block in the reply: batches the command still owes (GitHub refused them, or another command took over). */
 const ASSIGNMENT_KIND = "assignment";
-
-/** `/batch assign` and `/batch plan`. */
-export function registerBatchAssign(deps: AppDeps): void {
-  deps.commands.push(assignCommand(deps, ASSIGN_HELP, false), assignCommand(deps, PLAN_HELP, true));
-}
-
-function assignCommand(deps: AppDeps, help: CommandHelp, preview: boolean): CommandDefinition {
-  return {
-    help,
-    async run(ctx, line) {
-      if (!(await mayCommand(ctx.octokit, ctx.repo, ctx.sender, ctx.config.commanders)))
-        return { reaction: "-1" };
-      const parsed = parseAssignArgs(line.args, preview);
-      if (!parsed.ok) throw new UsageError(parsed.problem);
-      const { args } = parsed;
-      const agents = resolveAgents(args, ctx.config);
-      if (!agents.length)
-        return {
-          reply: args.domain
-            ? `No configured agent takes \`${args.domain}\`: name the agents (\`/batch assign @alice --domain ${args.domain}\`) or give one that domain in \`.github/batch.yml\`.`
-            : "No agents to plan for: name them (`/batch assign @alice @bob`) or list them under `agents:` in `.github/batch.yml`.",
-        };
-      const template = await loadBatchTemplate(ctx.octokit, ctx.repo);
-      if (!template.ok) return { reply: formatConfigProblems(template.problems, TEMPLATE_PATH) };
-      if (!args.dryRun) await react(ctx.octokit, ctx.repo, ctx.commentId, "eyes");
-      const request: AssignmentRequest = {
-        agents,
-        options: planOptions(ctx.config.batch, { size: args.size, domain: args.domain }),
-        template: template.template,
-        sourceCommentId: ctx.commentId,
-        issueNumber: ctx.issueNumber,
-        dryRun: args.dryRun,
-      };
-      const result = args.dryRun
-        ? await runAssignment(ctx, request, null)
-        : await deps.lock.run(planningLockKey(ctx.repo), (fence) => runAssignment(ctx, request, fence));
-      ctx.log.info(
-        { reads: result.reads, writes: result.writes, opened: result.opened, failures: result.failures },
-        `/batch ${line.name}`,
-      );
-      // The batch issues and assignments just written: board items and the dashboard follow in one pass.
-      if (result.opened.length) await deps.refreshProgress?.(ctx);
-      return { reply: result.reply, revise: result.writes > 0 };
-    },
-  };
-}
 
 export interface AssignmentRequest {
   agents: PlanAgent[];
@@ -132,6 +55,7 @@ interface Target {
   id: string;
   number: number;
   meta: BatchMeta;
+  body: string;
   links: BatchLinks | null;
 }
 
@@ -154,7 +78,10 @@ export async function runAssignment(
     failures: [],
   };
   const batchLabel = rt.config.labels.batch;
-  const snapshot = await readRegistry(rt.octokit, rt.repo, rt.config.labels.spec, [batchLabel]);
+  const snapshot = await readRegistry(rt.octokit, rt.repo, rt.config.labels.spec, [
+    batchLabel,
+    ...driverLabels(rt.config),
+  ]);
   result.reads += snapshot.requests;
   const registry = buildRegistry(rt.repo, snapshot.issues, rt.config, rt.hosts);
   const read = await readBatches(rt.octokit, rt.repo, batchLabel);
@@ -259,18 +186,40 @@ export async function runAssignment(
     return outcome;
   };
 
-  // 1. The batch label, so batch issues carry it from the moment they exist.
+  // The agents' drivers: which batches get a start signal (decided before anything is opened).
+  const specOf = (number: number) => registry.specs.get(refKey({ ...rt.repo, number }));
+  const drives = await prepareDrives(rt, { drafts, mine, batches, specOf, labelIds: snapshot.labelIds });
+  result.reads += drives.reads;
+
+  // 1. The batch label (and the drivers' labels), so batch issues carry them from the moment they exist.
   let labelId = snapshot.labelIds.get(batchLabel.toLowerCase()) ?? null;
-  if (drafts.length && !labelId && (await stillCurrent())) {
-    const outcome = await run([createLabelMutation(snapshot.repositoryId, batchLabel, "batch")]);
-    labelId = (outcome.results[0] as { label?: { id: string } } | null)?.label?.id ?? null;
+  const missingLabels = [...(labelId ? [] : [batchLabel]), ...drives.missingLabels];
+  if (drafts.length && missingLabels.length && (await stillCurrent())) {
+    const outcome = await run(
+      missingLabels.map((name) =>
+        createLabelMutation(snapshot.repositoryId, name, name === batchLabel ? "batch" : ""),
+      ),
+    );
+    missingLabels.forEach((name, i) => {
+      const created = (outcome.results[i] as { label?: { id: string } } | null)?.label?.id;
+      if (created) drives.labelIds.set(name.toLowerCase(), created);
+    });
+    labelId = drives.labelIds.get(batchLabel.toLowerCase()) ?? labelId;
   }
 
-  // 2. One batch issue per planned agent.
+  // 2. One batch issue per planned agent (with its driver's label or mention when it is driven).
   const opened = new Map<string, { id: string; number: number }>();
   if (drafts.length && labelId && (await stillCurrent())) {
     const outcome = await run(
-      drafts.map((d) => openBatchMutation(snapshot.repositoryId, d, labelId!, userOf(d.meta.agent))),
+      drafts.map((d) =>
+        openBatchMutation(
+          snapshot.repositoryId,
+          { title: d.title, body: drives.created(d).body },
+          labelId!,
+          userOf(d.meta.agent),
+          drives.labelsAtCreation(d),
+        ),
+      ),
     );
     drafts.forEach((d, i) => {
       const issue = createdIssue<OpenedIssue>(outcome.results[i]);
@@ -292,31 +241,54 @@ export async function runAssignment(
       id: b.id,
       number: b.number,
       meta: b.meta,
+      body: b.body,
       links: earlierLinks?.links.get(b.id) ?? null,
     })),
     ...drafts.flatMap((d) => {
       const issue = opened.get(d.meta.id);
       if (!issue) return [];
       const agent = userOf(d.meta.agent) ? [d.meta.agent] : [];
+      const created = drives.created(d);
       return [
         {
           id: issue.id,
           number: issue.number,
-          meta: d.meta,
+          meta: created.meta,
+          body: created.body,
           links: { assignees: agent, subIssues: new Set<number>() },
         },
       ];
     }),
   ];
-  const links = linkMutations(
-    targets,
-    batches,
-    (number) => registry.specs.get(refKey({ ...rt.repo, number })),
-    userOf,
-  );
-  if (links.length && (await stillCurrent())) await run(links);
+  const links = linkMutations(targets, batches, specOf, userOf);
+  // The batch data (it needs the issue's number) and any drive recorded since, in the same request.
+  const bodies = targets.flatMap((t) => {
+    const meta = drives.recorded(t.meta);
+    const body = bodyWithData(rt, { number: t.number, body: t.body, meta }, specOf);
+    t.meta = meta;
+    if (body === t.body) return [];
+    t.body = body;
+    return [issueBodyMutation(t.id, body, `batch #${t.number}`)];
+  });
+  if ((links.length || bodies.length) && (await stillCurrent())) await run([...bodies, ...links]);
 
-  // 4. The reply.
+  // 4. The start signals sent by API (Copilot, workflow dispatch), once the batch issues are complete.
+  const fired = (await stillCurrent())
+    ? await fireDrives(
+        rt,
+        targets.map((t) => ({ ...t, decision: drives.decision(t.meta) })),
+        snapshot.repositoryId,
+      )
+    : null;
+  if (fired) {
+    result.reads += fired.reads;
+    result.writes += fired.writes;
+    result.failures.push(...fired.failures);
+    notes.push(...fired.notes);
+  }
+  notes.push(...driveNotes(drives, targets));
+
+  // 5. The reply.
   const unassignable = [...new Set(targets.map((t) => t.meta.agent).filter((a) => !userOf(a)))];
   for (const agent of unassignable)
     notes.push(

@@ -1,18 +1,13 @@
-import { parseAssignArgs } from "../../domain/assign-args.js";
 import { renderLeftovers } from "../../domain/assignment-report.js";
-import { decodeBatchMeta } from "../../domain/batch.js";
 import { batchId } from "../../domain/batch-message.js";
 import { TEMPLATE_PATH } from "../../domain/batch-template.js";
 import { formatConfigProblems } from "../../domain/config.js";
+import { sameLogin } from "../../domain/login.js";
 import { quietMention } from "../../domain/mention-escape.js";
 import { planOptions } from "../../domain/planner.js";
-import { hasLabel } from "../../domain/spec.js";
 import { readBatches } from "../../github/batch-reader.js";
-import { mayCommand } from "../../github/permissions.js";
-import { sameLogin } from "../../github/sticky-reader.js";
 import { loadBatchTemplate } from "../../github/template-reader.js";
 import { planningLockKey } from "../../infra/lock.js";
-import { type CommandDefinition, UsageError } from "../shared/command-registry.js";
 import type { AppDeps } from "../shared/deps.js";
 import type { RequestCount, Runtime } from "../shared/runtime.js";
 import { runAssignment } from "./assign.js";
@@ -88,57 +83,26 @@ export async function openNextBatch(deps: AppDeps, rt: Runtime, request: NextReq
     return result;
   });
   if (outcome.opened.length && (rt.config.project || rt.config.dashboard.enabled))
-    await deps.refreshProgress?.(rt);
+    await deps.follow.progressChanged(rt);
   return outcome;
 }
 
-/** `/batch next [@agent]`: anywhere; the agent defaults to the batch's (on a batch issue) or to whoever asks. */
-export function nextCommand(deps: AppDeps): CommandDefinition {
-  return {
-    help: {
-      name: "next",
-      usage: "/batch next [@agent]",
-      description:
-        "Opens the agent's next batch, planned for that agent alone as `/batch assign` plans. Allowed when the agent has no open batch (or with `batch.pull-ahead: true`); when nothing is eligible the reply says why.",
-      whoCanUse:
-        "the agent itself (a configured agent, or on its own batch issue); for any agent: write, maintain or admin, and `commanders`",
-      examples: ["/batch next", "/batch next @alice"],
-    },
-    async run(ctx, line) {
-      const parsed = parseAssignArgs(line.args);
-      if (!parsed.ok) throw new UsageError(parsed.problem);
-      const { agents, size, domain, dryRun } = parsed.args;
-      if (agents.length > 1 || size !== null || domain !== null || dryRun)
-        throw new UsageError("name at most one agent, and nothing else.");
-      const meta =
-        !ctx.isPullRequest && hasLabel(ctx.issueLabels, ctx.config.labels.batch)
-          ? decodeBatchMeta(ctx.issueBody)
-          : null;
-      const agent = agents[0] ?? meta?.agent ?? ctx.sender;
-      const known =
-        (meta && sameLogin(meta.agent, agent)) || ctx.config.agents.some((a) => sameLogin(a.login, agent));
-      const allowed =
-        (sameLogin(ctx.sender, agent) && known) ||
-        (await mayCommand(ctx.octokit, ctx.repo, ctx.sender, ctx.config.commanders));
-      if (!allowed) return { reaction: "-1" };
-      const result = await openNextBatch(deps, ctx, {
+/** `batch.auto-next`: a completed batch opens its agent's next one (after the batch lock is released). */
+export function autoNext(deps: AppDeps) {
+  return async (rt: Runtime, completed: ReadonlyArray<{ number: number; agent: string }>): Promise<void> => {
+    for (const batch of completed) {
+      const { agent } = batch;
+      rt.log.info({ batch: batch.number, agent }, "batch completed and closed");
+      if (!rt.config.batch["auto-next"]) continue;
+      const next = await openNextBatch(deps, rt, {
         agent,
-        sourceCommentId: ctx.commentId,
-        issueNumber: ctx.issueNumber,
+        sourceCommentId: -batch.number,
+        issueNumber: batch.number,
       });
-      ctx.log.info(
-        {
-          agent,
-          opened: result.opened,
-          reads: result.reads,
-          writes: result.writes,
-          failures: result.failures,
-        },
-        "/batch next",
+      rt.log.info(
+        { agent, opened: next.opened, why: next.why, reads: next.reads, writes: next.writes },
+        "auto-next",
       );
-      return result.why
-        ? { reaction: "eyes", reply: `\`/batch next\`: ${result.why}` }
-        : { reaction: "eyes" };
-    },
+    }
   };
 }

@@ -8,7 +8,7 @@ import {
   type BatchState,
   mergeSnapshots,
   readBatchStates,
-  readSpecBatch,
+  readSpecBatches,
 } from "../../github/batch-progress-reader.js";
 import { readBatches } from "../../github/batch-reader.js";
 import { closeIssueMutation, issueBodyMutation } from "../../github/issue-writer.js";
@@ -19,12 +19,39 @@ import type { AppDeps } from "../shared/deps.js";
 import type { RequestCount, Runtime } from "../shared/runtime.js";
 
 /**
- * Brings the board and the dashboard up to date when a refresh changed what they show, and only when the
- * repository has either (batchbot ignores the events its own writes cause).
+ * What follows a refresh (batchbot ignores the events its own writes cause): the agents of completed batches get
+ * their next one (`batch.auto-next`), and the board and the dashboard are brought up to date when the refresh
+ * changed what they show and the repository has either (`withProgress`).
  */
-export async function followProgress(deps: AppDeps, rt: Runtime, result: RefreshResult): Promise<void> {
-  if (!result.progressChanged || (!rt.config.project && !rt.config.dashboard.enabled)) return;
-  await deps.refreshProgress?.(rt);
+export async function followRefresh(
+  deps: AppDeps,
+  rt: Runtime,
+  result: RefreshResult,
+  withProgress = true,
+): Promise<void> {
+  const completed = result.completed.map((b) => ({ number: b.number, agent: b.update.meta.agent }));
+  if (completed.length) await deps.follow.batchesCompleted(rt, completed);
+  if (!withProgress || !result.progressChanged) return;
+  if (!rt.config.project && !rt.config.dashboard.enabled) return;
+  await deps.follow.progressChanged(rt);
+}
+
+/** `refreshBatches`, logged when it wrote or failed, and followed (`followRefresh`). */
+export async function refreshAndFollow(
+  deps: AppDeps,
+  rt: Runtime,
+  target: BatchTarget,
+  options: RefreshOptions,
+  withProgress = true,
+): Promise<RefreshResult> {
+  const result = await refreshBatches(rt, deps.lock, target, options);
+  if (result.writes || result.failures.length)
+    rt.log[result.failures.length ? "warn" : "info"](
+      { target, reads: result.reads, writes: result.writes, failures: result.failures },
+      "batch progress",
+    );
+  await followRefresh(deps, rt, result, withProgress);
+  return result;
 }
 
 /** User text in batch reports and the knowledge registry mentions and links nobody. */
@@ -35,10 +62,16 @@ export function batchBodyLockKey(repo: RepoRef): string {
   return `batch-body:${repo.owner}/${repo.repo}`.toLowerCase();
 }
 
-/** What an event or command is about: a batch issue (with the SPECs its metadata lists), or one SPEC. */
+/** What an event or command is about: a batch issue (with the SPECs its metadata lists), or SPECs. */
 export type BatchTarget =
   | { kind: "batch"; number: number; specs: readonly number[] }
-  | { kind: "spec"; number: number };
+  | { kind: "specs"; numbers: readonly number[] };
+
+/** Whether an open batch is one `target` concerns. */
+function concerns(target: BatchTarget, batch: { number: number; meta: BatchMeta }): boolean {
+  if (target.kind === "batch") return batch.number === target.number;
+  return target.numbers.some((n) => batch.meta.specs.includes(n));
+}
 
 export interface BatchContext {
   batch: BatchState;
@@ -100,10 +133,7 @@ export async function refreshBatches(
     result.snapshot = snapshot;
     result.reads += snapshot.requests;
     const batches = [...snapshot.batches.values()].filter(
-      (b) =>
-        b.state === "OPEN" &&
-        b.meta &&
-        (target.kind === "batch" ? b.number === target.number : b.meta.specs.includes(target.number)),
+      (b) => b.state === "OPEN" && b.meta && concerns(target, { number: b.number, meta: b.meta }),
     );
     if (!batches.length) return result;
 
@@ -183,19 +213,18 @@ async function readTarget(
       { batches: [target.number], specs: [...target.specs, ...extraSpecs] },
       labels,
     );
-  const snapshot = await readSpecBatch(rt.octokit, rt.repo, target.number, labels);
-  const spec = snapshot.specs.get(target.number);
-  const parent = spec?.parent != null ? snapshot.batches.get(spec.parent) : undefined;
-  if (!spec || (parent?.state === "OPEN" && parent.meta?.specs.includes(target.number))) return snapshot;
-  // Not a sub-issue of an open batch that lists it (a shared SPEC, or its link is missing): find its batches.
+  const snapshot = await readSpecBatches(rt.octokit, rt.repo, target.numbers, labels);
+  const inOpenParent = (number: number) => {
+    const spec = snapshot.specs.get(number);
+    const parent = spec?.parent != null ? snapshot.batches.get(spec.parent) : undefined;
+    return !spec || (parent?.state === "OPEN" && !!parent.meta?.specs.includes(number));
+  };
+  if (target.numbers.every(inOpenParent)) return snapshot;
+  // Not all sub-issues of an open batch that lists them (shared SPECs, or links missing): find their batches.
   const open = await readBatches(rt.octokit, rt.repo, rt.config.labels.batch);
   snapshot.requests += open.requests;
   for (const batch of open.batches)
-    if (
-      batch.state === "OPEN" &&
-      batch.meta.specs.includes(target.number) &&
-      !snapshot.batches.has(batch.number)
-    )
+    if (batch.state === "OPEN" && concerns(target, batch) && !snapshot.batches.has(batch.number))
       snapshot.batches.set(batch.number, {
         id: batch.id,
         number: batch.number,

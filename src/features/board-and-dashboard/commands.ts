@@ -1,10 +1,9 @@
 import { renderAgentTable } from "../../domain/dashboard.js";
-import type { LabelChange } from "../../domain/readiness.js";
 import { atLeast, permissionOf } from "../../github/permissions.js";
-import { syncRepository } from "../dependencies/run.js";
 import type { CommandContext, CommandDefinition, CommandOutcome } from "../shared/command-registry.js";
-import type { Runtime } from "../shared/runtime.js";
+import type { SyncOutcome, SyncStep } from "../shared/steps.js";
 import { type ProgressReport, readProgressState, refreshProgress } from "./run.js";
+import { type SyncState, syncRepositoryState } from "./sync-state.js";
 
 /** Who may run the commands that write (`/batch dashboard`, `/batch sync`): they only repair derived state. */
 const WRITERS = "people with triage access or more";
@@ -69,9 +68,8 @@ export function dashboardCommand(): CommandDefinition {
   };
 }
 
-export function syncCommand(
-  steps: () => ReadonlyArray<(rt: Runtime) => Promise<string>> = () => [],
-): CommandDefinition {
+/** `/batch sync`: the `steps` (the pipeline's other features) in order, then the board and the dashboard. */
+export function syncCommand(steps: readonly SyncStep[]): CommandDefinition {
   return {
     help: {
       name: "sync",
@@ -84,20 +82,13 @@ export function syncCommand(
     async run(ctx) {
       const denied = await refused(ctx, "sync");
       if (denied) return denied;
-      const labels = await syncRepository(ctx);
-      const repaired: string[] = [];
-      for (const step of steps()) repaired.push(await step(ctx));
-      const progress = await refreshProgress(ctx);
-      return { reply: syncReply(labels.labelChanges, labels.failures, progress, repaired) };
+      const { steps: repaired, progress } = await syncRepositoryState(ctx, steps);
+      return { reply: syncReply(repaired, progress) };
     },
   };
 }
 
-function labelText(change: LabelChange): string {
-  return [...change.add.map((l) => `+${l}`), ...change.remove.map((l) => `−${l}`)].join(" ");
-}
-
-function failureLines(report: ProgressReport, more: readonly string[] = []): string {
+function failureLines(report: Pick<ProgressReport, "failures">, more: readonly string[] = []): string {
   const failures = [...more, ...report.failures];
   if (failures.length === 0) return "";
   const shown = failures.slice(0, 10).map((f) => `- ${f}`);
@@ -105,22 +96,8 @@ function failureLines(report: ProgressReport, more: readonly string[] = []): str
   return `\n\nGitHub refused ${failures.length} write${failures.length === 1 ? "" : "s"}:\n${shown.join("\n")}`;
 }
 
-function syncReply(
-  labelChanges: ReadonlyArray<{ number: number; change: LabelChange }>,
-  labelFailures: readonly string[],
-  progress: ProgressReport,
-  repaired: readonly string[] = [],
-): string {
-  const lines: string[] = [];
-  lines.push(
-    labelChanges.length
-      ? `- Labels: ${labelChanges.length} SPEC${labelChanges.length === 1 ? "" : "s"} relabelled (${labelChanges
-          .slice(0, 20)
-          .map((c) => `#${c.number} ${labelText(c.change)}`)
-          .join(", ")}${labelChanges.length > 20 ? ", …" : ""})`
-      : "- Labels: all right",
-  );
-  lines.push(...repaired);
+function syncReply(steps: readonly SyncOutcome[], progress: SyncState["progress"]): string {
+  const lines = steps.map((s) => s.line);
   const board = progress.board;
   if (board) {
     const repaired = [
@@ -144,5 +121,8 @@ function syncReply(
     disabled: "turned off in `.github/batch.yml`",
   };
   lines.push(`- Dashboard: ${dashboard[action]}`);
-  return `### Sync\n\n${lines.join("\n")}${failureLines(progress, labelFailures)}`;
+  return `### Sync\n\n${lines.join("\n")}${failureLines(
+    progress,
+    steps.flatMap((s) => s.failures),
+  )}`;
 }

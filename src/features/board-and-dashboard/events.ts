@@ -1,26 +1,11 @@
-import type { Context } from "probot";
 import type { BatchConfig } from "../../domain/config.js";
 import { hasLabel } from "../../domain/spec.js";
+import type { ProgressPresence } from "../../github/quality-gate-reader.js";
 import { Coalescer } from "../../infra/coalesce.js";
-import { type AppDeps, fromSelf, runtimeOf } from "../shared/deps.js";
-import type { IssuesPayload } from "../shared/issue-payload.js";
+import { type IssuesPayload, labelNames } from "../shared/issue-payload.js";
 import type { Runtime } from "../shared/runtime.js";
-import { boardConfigProbe } from "./board-probe.js";
-import { dashboardCommand, statusCommand, syncCommand } from "./commands.js";
+import type { IssueStep } from "../shared/steps.js";
 import { refreshProgress } from "./run.js";
-
-export const PROGRESS_ACTIONS = [
-  "opened",
-  "edited",
-  "labeled",
-  "unlabeled",
-  "closed",
-  "reopened",
-  "assigned",
-  "unassigned",
-  "deleted",
-  "transferred",
-] as const;
 
 /** Labels whose change moves a SPEC on the board or on the dashboard. */
 function tracksLabel(name: string, config: BatchConfig): boolean {
@@ -41,7 +26,7 @@ function tracksLabel(name: string, config: BatchConfig): boolean {
 /** Whether an `issues` event can change what the board or the dashboard shows. */
 export function isProgressRelevant(payload: IssuesPayload, config: BatchConfig): boolean {
   if (!config.project && !config.dashboard.enabled) return false;
-  const labels = (payload.issue.labels ?? []).map((l) => (typeof l === "string" ? l : l.name));
+  const labels = labelNames(payload.issue.labels);
   const isSpec = hasLabel(labels, config.labels.spec);
   const isBatch = hasLabel(labels, config.labels.batch);
   switch (payload.action) {
@@ -65,22 +50,24 @@ export function isProgressRelevant(payload: IssuesPayload, config: BatchConfig):
 }
 
 /**
- * The Projects board, the dashboard issue, and `/batch status`, `/batch dashboard`, `/batch sync`.
- *
- * batchbot ignores the events its own writes cause, so the board follows state changes through the handlers that
- * make them: the dependency handler calls `afterIssueEvent` once its labels are written, the quality gate and
- * planning call `refreshProgress` after theirs. Only assignment changes (which no other handler follows) arrive
- * here directly. Refreshes of one repository are coalesced: a burst costs the running refresh plus one more.
+ * Whether the board or the dashboard has anything to follow: a project is configured, or the dashboard is on and
+ * open, or on with a batch that would open it.
  */
-export function registerProgress(deps: AppDeps): void {
-  deps.commands.push(
-    statusCommand(),
-    dashboardCommand(),
-    syncCommand(() => deps.syncSteps),
-  );
-  deps.configProbes = [...(deps.configProbes ?? []), boardConfigProbe];
+export function progressShown(config: BatchConfig, presence: ProgressPresence): boolean {
+  if (config.project) return true;
+  return config.dashboard.enabled && (presence.openDashboards > 0 || presence.openBatches > 0);
+}
+
+/** Brings the board and the dashboard up to date; `why` is logged. */
+export type ProgressRefresh = (rt: Runtime, why: string) => Promise<void>;
+
+/**
+ * The refresh of the board and the dashboard, coalesced per repository: a burst of events costs the running
+ * refresh plus one more. One per app (`src/pipeline.ts`).
+ */
+export function progressRefresher(): ProgressRefresh {
   const coalescer = new Coalescer();
-  const refresh = (rt: Runtime, why: string) =>
+  return (rt, why) =>
     coalescer.run(`${rt.repo.owner}/${rt.repo.repo}`.toLowerCase(), async () => {
       const report = await refreshProgress(rt);
       rt.log[report.failures.length ? "warn" : "info"](
@@ -94,20 +81,20 @@ export function registerProgress(deps: AppDeps): void {
         `progress refresh after ${why}`,
       );
     });
-  deps.refreshProgress = (rt) => refresh(rt, "batchbot's own writes");
-  const afterIssueEvent = async (context: Context, rt: Runtime, openDashboards: number | null) => {
-    const payload = context.payload as unknown as IssuesPayload;
+}
+
+/**
+ * `issues` events: the Projects board and the dashboard follow a person's change. batchbot ignores the events its
+ * own writes cause, so after those the pipeline's follow-ups call the refresh instead.
+ */
+export function progressAfterIssue(refresh: ProgressRefresh): IssueStep {
+  return async ({ payload, rt, openDashboards }) => {
     if (!isProgressRelevant(payload, rt.config)) return;
     // Neither a board nor a dashboard to keep, and no batch issue that would open the dashboard: nothing to do,
     // and the registry read already told us so.
-    const labels = (payload.issue.labels ?? []).map((l) => (typeof l === "string" ? l : l.name));
+    const labels = labelNames(payload.issue.labels);
     if (!rt.config.project && openDashboards === 0 && !hasLabel(labels, rt.config.labels.batch)) return;
     await refresh(rt, `issues.${payload.action}`);
+    return undefined;
   };
-  deps.afterIssueEvent.push(afterIssueEvent);
-  deps.app.on(["issues.assigned", "issues.unassigned"], async (context) => {
-    if (await fromSelf(deps, context)) return;
-    const rt = await runtimeOf(deps, context);
-    if (rt) await afterIssueEvent(context, rt, null);
-  });
 }

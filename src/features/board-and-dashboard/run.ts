@@ -1,7 +1,7 @@
 import { type BoardPlan, planBoard } from "../../domain/board-plan.js";
 import { type BoardRow, boardRows } from "../../domain/board-state.js";
 import { type BoardSummary, DASHBOARD_TITLE, renderDashboard } from "../../domain/dashboard.js";
-import { computeMetrics, type Metrics } from "../../domain/metrics.js";
+import { computeMetrics, type ProgressMetrics } from "../../domain/progress-metrics.js";
 import { describeProject, projectRef } from "../../domain/project-ref.js";
 import { buildRegistry } from "../../domain/registry.js";
 import { findDashboard, pinMutation, sameBody } from "../../github/dashboard-issue.js";
@@ -54,7 +54,7 @@ export interface ProgressReport extends RequestCount {
     problems: string[];
   } | null;
   dashboard: { number: number | null; action: DashboardAction };
-  metrics: Metrics;
+  metrics: ProgressMetrics;
   failures: string[];
 }
 

@@ -1,11 +1,12 @@
-import { type AppDeps, repoOf } from "../shared/deps.js";
-import { checkPushedConfig, type PushPayload, touchesConfig } from "./run.js";
+import type { Context } from "probot";
+import { repoOf } from "../shared/deps.js";
+import { type ConfigProbe, checkPushedConfig, type PushPayload, touchesConfig } from "./run.js";
 
-/** A pushed `.github/batch.yml` gets a `batchbot config` check run on that commit. */
-export function registerConfigCheck(deps: AppDeps): void {
-  deps.app.on("push", async (context) => {
+/** `push`: a pushed `.github/batch.yml` or batch template gets a `batchbot config` check run on that commit. */
+export function configCheck(probes: readonly ConfigProbe[]) {
+  return async (context: Context<"push">): Promise<void> => {
     const payload = context.payload as unknown as PushPayload;
     if (!touchesConfig(payload)) return;
-    await checkPushedConfig(context.octokit, repoOf(context), payload.after, deps.configProbes);
-  });
+    await checkPushedConfig(context.octokit, repoOf(context), payload.after, probes);
+  };
 }

@@ -1,11 +1,13 @@
 import type { Context, Logger } from "probot";
+import type { LabelChange } from "../../domain/readiness.js";
 import { loadRepoConfig } from "../../github/config-reader.js";
-import { type AppDeps, configOf, eventLog, fromSelf, runtimeFrom } from "../shared/deps.js";
-import { changeFromPayload, type IssuesPayload, isReadinessRelevant } from "../shared/issue-payload.js";
-import type { Runtime } from "../shared/runtime.js";
+import { type AppDeps, eventLog, runtimeFor } from "../shared/deps.js";
+import { changeFromPayload, type IssueAction, isReadinessRelevant } from "../shared/issue-payload.js";
+import type { IssueStep, SyncStep } from "../shared/steps.js";
 import { type SyncReport, syncAfterChange, syncRepository } from "./run.js";
 
-export const ISSUE_ACTIONS = [
+/** The `issues` actions that can change readiness (assignees don't). */
+const READINESS_ACTIONS: ReadonlySet<IssueAction> = new Set<IssueAction>([
   "opened",
   "edited",
   "labeled",
@@ -14,7 +16,7 @@ export const ISSUE_ACTIONS = [
   "reopened",
   "deleted",
   "transferred",
-] as const;
+]);
 
 function logReport(log: Logger, what: string, report: SyncReport) {
   const level = report.failures.length ? "warn" : "info";
@@ -29,36 +31,24 @@ function logReport(log: Logger, what: string, report: SyncReport) {
   );
 }
 
-/** Readiness labels, dependency explanations and native relations, kept right as issues change. */
-export function registerDependencyHandlers(deps: AppDeps): void {
-  const { app, hosts } = deps;
-  app.on(
-    ISSUE_ACTIONS.map((a) => `issues.${a}` as const),
-    async (context) => {
-      if (await fromSelf(deps, context)) return;
-      const payload = context.payload as unknown as IssuesPayload;
-      const log = eventLog(context);
-      const loaded = await configOf(context);
-      if (!loaded.ok) {
-        log.warn({ problems: loaded.problems }, "invalid configuration; nothing changed");
-        return;
-      }
-      const { config } = loaded;
-      const rt = await runtimeFrom(deps, context, config);
-      if (!isReadinessRelevant(payload, [config.labels.spec, config.labels.blocked, config.labels.ready])) {
-        for (const hook of deps.afterIssueEvent) await hook(context, rt, null);
-        return;
-      }
-      if (context.name === "issues" && payload.action === "closed")
-        for (const guard of deps.closeGuards)
-          if (!(await guard(context as Context<"issues.closed">, config))) return;
-      const report = await syncAfterChange(rt, changeFromPayload(payload));
-      logReport(log, `dependency sync after issues.${payload.action}`, report);
-      for (const hook of deps.afterIssueEvent) await hook(context, rt, report.openDashboards);
-    },
-  );
+/**
+ * `issues` events: readiness labels, dependency explanations and native relations, kept right as issues change.
+ * The registry read also counts the open dashboards, which the board step after it uses.
+ */
+export const dependencySync: IssueStep = async (event) => {
+  const { payload, rt } = event;
+  if (!READINESS_ACTIONS.has(payload.action as IssueAction)) return;
+  const { labels } = rt.config;
+  if (!isReadinessRelevant(payload, [labels.spec, labels.blocked, labels.ready])) return;
+  const report = await syncAfterChange(rt, changeFromPayload(payload));
+  logReport(rt.log, `dependency sync after issues.${payload.action}`, report);
+  event.openDashboards = report.openDashboards;
+  return undefined;
+};
 
-  app.on(["installation.created", "installation_repositories.added"], async (context) => {
+/** `installation.created`, `installation_repositories.added`: every SPEC of each new repository labelled. */
+export function installationSync(deps: AppDeps) {
+  return async (context: Context<"installation" | "installation_repositories">): Promise<void> => {
     const payload = context.payload as {
       repositories?: Array<{ full_name: string }>;
       repositories_added?: Array<{ full_name: string }>;
@@ -72,15 +62,29 @@ export function registerDependencyHandlers(deps: AppDeps): void {
         log.warn({ problems: loaded.problems }, "invalid configuration; repository skipped");
         continue;
       }
-      const rt: Runtime = {
-        octokit: context.octokit,
-        repo: { owner, repo },
-        config: loaded.config,
-        botLogin: await deps.botLogin(),
-        hosts,
-        log,
-      };
+      const rt = await runtimeFor(deps, context, { owner, repo }, loaded.config, log);
       logReport(log, `installation sync of ${full_name}`, await syncRepository(rt));
     }
-  });
+  };
 }
+
+function labelText(change: LabelChange): string {
+  return [...change.add.map((l) => `+${l}`), ...change.remove.map((l) => `−${l}`)].join(" ");
+}
+
+/** `/batch sync`: the readiness labels of every SPEC. */
+export const labelsSyncStep: SyncStep = async (rt) => {
+  const { labelChanges, stickyChanges, failures, openDashboards } = await syncRepository(rt);
+  const line = labelChanges.length
+    ? `- Labels: ${labelChanges.length} SPEC${labelChanges.length === 1 ? "" : "s"} relabelled (${labelChanges
+        .slice(0, 20)
+        .map((c) => `#${c.number} ${labelText(c.change)}`)
+        .join(", ")}${labelChanges.length > 20 ? ", …" : ""})`
+    : "- Labels: all right";
+  return {
+    line,
+    failures,
+    repairs: { labels: labelChanges.length, stickies: stickyChanges.length },
+    openDashboards,
+  };
+};

@@ -9,18 +9,18 @@ import {
   releaseSpecs,
 } from "../../domain/batch-changes.js";
 import { isSettled, specProgress } from "../../domain/batch-report.js";
-import type { CommandLine } from "../../domain/commands.js";
+import type { CommandLine } from "../../domain/command-line.js";
 import { type Discovery, specsNamedIn } from "../../domain/knowledge.js";
+import { sameLogin } from "../../domain/login.js";
 import { hasLabel, toSpec } from "../../domain/spec.js";
 import { closeIssueMutation, labelMutations } from "../../github/issue-writer.js";
 import { removeSubIssueMutation, unassignMutation } from "../../github/lifecycle-writer.js";
 import type { Mutation } from "../../github/mutations.js";
 import { atLeast, permissionOf } from "../../github/permissions.js";
-import { sameLogin } from "../../github/sticky-reader.js";
 import { planningLockKey } from "../../infra/lock.js";
 import {
   type BatchContext,
-  followProgress,
+  followRefresh,
   type RefreshOptions,
   type RefreshResult,
   refreshBatches,
@@ -32,13 +32,9 @@ import {
   UsageError,
 } from "../shared/command-registry.js";
 import type { AppDeps } from "../shared/deps.js";
-import type { Runtime } from "../shared/runtime.js";
 import { recordDiscoveries } from "./knowledge-registry.js";
 
 const WHO = "the batch's agent; write, maintain or admin on the repository";
-
-/** Called with the batches a command or event completed (the agent's next batch, with `batch.auto-next`). */
-export type AfterCompletion = (rt: Runtime, result: RefreshResult) => Promise<void>;
 
 interface BatchCommandPlan {
   options: RefreshOptions;
@@ -71,7 +67,6 @@ async function mayActOn(ctx: CommandContext, meta: BatchMeta): Promise<boolean> 
  */
 function batchCommand(
   deps: AppDeps,
-  after: AfterCompletion,
   help: CommandDefinition["help"],
   build: (ctx: CommandContext, line: CommandLine, meta: BatchMeta) => BatchCommandPlan,
 ): CommandDefinition {
@@ -107,8 +102,7 @@ function batchCommand(
         `/batch ${line.name}`,
       );
       const reply = plan.after ? await plan.after(result) : closedReply(ctx, result, help.name);
-      await after(ctx, result);
-      await followProgress(deps, ctx, result);
+      await followRefresh(deps, ctx, result);
       return reply ? { reaction: "eyes", reply } : { reaction: "eyes" };
     },
   };
@@ -145,10 +139,10 @@ function blockedLabelWrite(ctx: CommandContext, at: BatchContext, add: boolean):
   );
 }
 
-export function lifecycleCommands(deps: AppDeps, after: AfterCompletion): CommandDefinition[] {
+/** `/batch blocked|unblocked|found-existing|discovery|done|release`, on a batch issue. */
+export function lifecycleCommands(deps: AppDeps): CommandDefinition[] {
   const blocked = batchCommand(
     deps,
-    after,
     {
       name: "blocked",
       usage: "/batch blocked <reason>",
@@ -173,7 +167,6 @@ export function lifecycleCommands(deps: AppDeps, after: AfterCompletion): Comman
 
   const unblocked = batchCommand(
     deps,
-    after,
     {
       name: "unblocked",
       usage: "/batch unblocked",
@@ -196,7 +189,6 @@ export function lifecycleCommands(deps: AppDeps, after: AfterCompletion): Comman
 
   const foundExisting = batchCommand(
     deps,
-    after,
     {
       name: "found-existing",
       usage: "/batch found-existing #N [where]",
@@ -228,7 +220,6 @@ export function lifecycleCommands(deps: AppDeps, after: AfterCompletion): Comman
 
   const discovery = batchCommand(
     deps,
-    after,
     {
       name: "discovery",
       usage: "/batch discovery <text>",
@@ -280,7 +271,6 @@ export function lifecycleCommands(deps: AppDeps, after: AfterCompletion): Comman
 
   const done = batchCommand(
     deps,
-    after,
     {
       name: "done",
       usage: "/batch done",
@@ -294,7 +284,6 @@ export function lifecycleCommands(deps: AppDeps, after: AfterCompletion): Comman
 
   const release = batchCommand(
     deps,
-    after,
     {
       name: "release",
       usage: "/batch release [#N ...]",

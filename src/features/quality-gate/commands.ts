@@ -1,8 +1,9 @@
-import type { CommandLine } from "../../domain/commands.js";
+import type { CommandLine } from "../../domain/command-line.js";
 import { describeValidators } from "../../domain/quality-gate-report.js";
 import { hasLabel } from "../../domain/spec.js";
 import { parseStage, stageName, stageVerdict } from "../../domain/stage-commands.js";
 import { atLeast, permissionOf } from "../../github/permissions.js";
+import type { ProgressPresence } from "../../github/quality-gate-reader.js";
 import { canValidate, EventCache } from "../../github/validators.js";
 import {
   type CommandContext,
@@ -20,8 +21,11 @@ function requireSpecIssue(ctx: CommandContext, command: string, onPullRequest: s
     );
 }
 
+/** A command's outcome, and what the gate's read counted of batches and dashboards. */
+type GateOutcome = CommandOutcome & { progress?: ProgressPresence | null };
+
 /** `/batch approve b1|b2` and `/batch reject b1|b2 <reason>`: a validator's word on a SPEC without a review. */
-async function runStageCommand(ctx: CommandContext, line: CommandLine): Promise<CommandOutcome> {
+async function runStageCommand(ctx: CommandContext, line: CommandLine): Promise<GateOutcome> {
   const stage = parseStage(line.args[0]);
   if (!stage) throw new UsageError("name the stage: `b1` or `b2`.");
   if (!stageVerdict(line)) throw new UsageError("say why, so the agent knows what to fix.");
@@ -49,7 +53,7 @@ async function runStageCommand(ctx: CommandContext, line: CommandLine): Promise<
     { reads: report.reads, writes: report.writes, failures: report.failures },
     `${line.name} ${stage}`,
   );
-  return { reaction: "eyes" };
+  return { reaction: "eyes", progress: report.progress };
 }
 
 /** `/batch close --force <reason>`: a maintainer closes a SPEC as completed past the gate. */
@@ -84,7 +88,11 @@ async function runForceClose(ctx: CommandContext, line: CommandLine): Promise<Co
 }
 
 /** Tells batch progress and the board which SPECs a command changed (batchbot ignores its own events). */
-export type SpecsChanged = (rt: CommandContext, numbers: readonly number[]) => Promise<void>;
+export type SpecsChanged = (
+  rt: CommandContext,
+  numbers: readonly number[],
+  presence?: ProgressPresence | null,
+) => Promise<void>;
 
 export function qualityGateCommands(specsChanged: SpecsChanged): CommandDefinition[] {
   return [
@@ -98,8 +106,8 @@ export function qualityGateCommands(specsChanged: SpecsChanged): CommandDefiniti
         examples: ["/batch approve b1", "/batch approve b2"],
       },
       run: async (ctx, line) => {
-        const outcome = await runStageCommand(ctx, line);
-        if (outcome.reaction === "eyes") await specsChanged(ctx, [ctx.issueNumber]);
+        const { progress, ...outcome } = await runStageCommand(ctx, line);
+        if (outcome.reaction === "eyes") await specsChanged(ctx, [ctx.issueNumber], progress);
         return outcome;
       },
     },
@@ -113,8 +121,8 @@ export function qualityGateCommands(specsChanged: SpecsChanged): CommandDefiniti
         examples: ["/batch reject b1 the migration is missing"],
       },
       run: async (ctx, line) => {
-        const outcome = await runStageCommand(ctx, line);
-        if (outcome.reaction === "eyes") await specsChanged(ctx, [ctx.issueNumber]);
+        const { progress, ...outcome } = await runStageCommand(ctx, line);
+        if (outcome.reaction === "eyes") await specsChanged(ctx, [ctx.issueNumber], progress);
         return outcome;
       },
     },

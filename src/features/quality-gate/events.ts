@@ -1,14 +1,15 @@
 import type { Context } from "probot";
 import type { BatchConfig } from "../../domain/config.js";
+import { sameLogin } from "../../domain/login.js";
 import { gateRules } from "../../domain/quality-gate.js";
 import { GATE_CHECK } from "../../domain/quality-gate-report.js";
 import { hasLabel } from "../../domain/spec.js";
 import { pullRequestsForCommit } from "../../github/quality-gate-reader.js";
-import { sameLogin } from "../../github/sticky-reader.js";
 import { EventCache } from "../../github/validators.js";
-import { type AppDeps, fromSelf, notifySpecsChanged, runtimeFrom, runtimeOf } from "../shared/deps.js";
+import { type AppDeps, fromSelf, runtimeOf } from "../shared/deps.js";
+import { labelNames } from "../shared/issue-payload.js";
 import type { Runtime } from "../shared/runtime.js";
-import { qualityGateCommands } from "./commands.js";
+import type { IssueStep } from "../shared/steps.js";
 import { evaluatePullRequest, type GateReport, guardSpecClose } from "./run.js";
 
 export const PULL_REQUEST_ACTIONS = [
@@ -47,10 +48,10 @@ async function evaluate(
       },
       `quality gate after ${context.name}`,
     );
-    await notifySpecsChanged(
-      deps,
+    await deps.follow.specsChanged(
       rt,
       report.labelChanges.map((c) => c.number),
+      report.progress,
     );
   }
 }
@@ -61,57 +62,49 @@ function isE2eCheck(config: BatchConfig, name: string): boolean {
 }
 
 /**
- * The B1/B2 quality gate: a `batchbot / quality gate` check run on every open pull request, gate labels on the SPECs
- * they close, the approve/reject/close commands, and a guard that reopens SPECs closed before they passed.
+ * `issues.closed`: a SPEC closed as completed before it passed the gate is reopened (with a note of what is
+ * missing), and the event stops there: to everything after, the close never happened.
  */
-export function registerQualityGate(deps: AppDeps): void {
-  const { app } = deps;
-  deps.commands.push(...qualityGateCommands((rt, numbers) => notifySpecsChanged(deps, rt, numbers)));
-
-  deps.closeGuards.push(async (context, config) => {
-    const { issue, sender } = context.payload;
-    if (
-      !hasLabel(
-        (issue.labels ?? []).map((l) => l.name),
-        config.labels.spec,
-      )
-    )
-      return true;
-    if (issue.state_reason === "not_planned" || issue.state_reason === "duplicate") return true;
-    const rt = await runtimeFrom(deps, context, config);
-    const { allowed, report } = await guardSpecClose(rt, issue.number, sender.login, new EventCache());
-    rt.log[report.failures.length ? "warn" : "info"](
-      { issue: issue.number, allowed, reads: report.reads, writes: report.writes, failures: report.failures },
-      "quality gate on close",
-    );
-    return allowed;
-  });
-
-  app.on(
-    PULL_REQUEST_ACTIONS.map((a) => `pull_request.${a}` as const),
-    async (context) => {
-      if (await fromSelf(deps, context)) return;
-      const { pull_request: pr, action } = context.payload;
-      const changes = (context.payload as { changes?: { body?: { from: string }; base?: unknown } }).changes;
-      if (action === "edited" && !changes?.body && !changes?.base) return;
-      const rt = await runtimeOf(deps, context);
-      if (!rt) return;
-      await evaluate(deps, rt, context, [pr.number], () => [pr.body, changes?.body?.from]);
-    },
+export const closeGuard: IssueStep = async ({ context, rt }) => {
+  if (context.name !== "issues" || (context.payload as { action: string }).action !== "closed") return;
+  const { issue, sender } = (context as Context<"issues.closed">).payload;
+  if (!hasLabel(labelNames(issue.labels), rt.config.labels.spec)) return;
+  if (issue.state_reason === "not_planned" || issue.state_reason === "duplicate") return;
+  const { allowed, report } = await guardSpecClose(rt, issue.number, sender.login, new EventCache());
+  rt.log[report.failures.length ? "warn" : "info"](
+    { issue: issue.number, allowed, reads: report.reads, writes: report.writes, failures: report.failures },
+    "quality gate on close",
   );
+  return allowed ? undefined : "stop";
+};
 
-  app.on(
-    REVIEW_ACTIONS.map((a) => `pull_request_review.${a}` as const),
-    async (context) => {
-      if (await fromSelf(deps, context)) return;
-      const pr = context.payload.pull_request;
-      const rt = await runtimeOf(deps, context);
-      if (!rt) return;
-      await evaluate(deps, rt, context, [pr.number], () => [pr.body]);
-    },
-  );
+/** `pull_request.*`: the check run of the pull request, and the gate labels of the SPECs it closes. */
+export function gateOnPullRequest(deps: AppDeps) {
+  return async (context: Context<"pull_request">): Promise<void> => {
+    if (await fromSelf(deps, context)) return;
+    const { pull_request: pr, action } = context.payload;
+    const changes = (context.payload as { changes?: { body?: { from: string }; base?: unknown } }).changes;
+    if (action === "edited" && !changes?.body && !changes?.base) return;
+    const rt = await runtimeOf(deps, context);
+    if (!rt) return;
+    await evaluate(deps, rt, context, [pr.number], () => [pr.body, changes?.body?.from]);
+  };
+}
 
-  app.on(["check_run.completed", "check_run.rerequested"], async (context) => {
+/** `pull_request_review.*`: a B1/B2 review (or its dismissal) re-evaluates the pull request. */
+export function gateOnReview(deps: AppDeps) {
+  return async (context: Context<"pull_request_review">): Promise<void> => {
+    if (await fromSelf(deps, context)) return;
+    const pr = context.payload.pull_request;
+    const rt = await runtimeOf(deps, context);
+    if (!rt) return;
+    await evaluate(deps, rt, context, [pr.number], () => [pr.body]);
+  };
+}
+
+/** `check_run.completed|rerequested`: the configured E2E check finished, or someone re-ran the gate's own check. */
+export function gateOnCheckRun(deps: AppDeps) {
+  return async (context: Context<"check_run">): Promise<void> => {
     if (await fromSelf(deps, context)) return;
     const run = context.payload.check_run;
     const ours = run.name === GATE_CHECK && sameLogin(run.app?.slug ?? "", await deps.botLogin());
@@ -121,13 +114,16 @@ export function registerQualityGate(deps: AppDeps): void {
     const linked = run.pull_requests.filter((p) => p.head.sha === run.head_sha).map((p) => p.number);
     const numbers = linked.length ? linked : await pullRequestsForCommit(rt.octokit, rt.repo, run.head_sha);
     await evaluate(deps, rt, context, numbers, () => []);
-  });
+  };
+}
 
-  app.on("status", async (context) => {
+/** `status`: the configured E2E check, reported as a commit status. */
+export function gateOnStatus(deps: AppDeps) {
+  return async (context: Context<"status">): Promise<void> => {
     if (await fromSelf(deps, context)) return;
     const rt = await runtimeOf(deps, context);
     if (!rt || !isE2eCheck(rt.config, context.payload.context)) return;
     const numbers = await pullRequestsForCommit(rt.octokit, rt.repo, context.payload.sha);
     await evaluate(deps, rt, context, numbers, () => []);
-  });
+  };
 }

@@ -1,4 +1,5 @@
 import { parseClosingReferences } from "../../domain/closing-references.js";
+import { sameLogin } from "../../domain/login.js";
 import { decodeMetadata } from "../../domain/metadata.js";
 import {
   type Eligibility,
@@ -30,12 +31,13 @@ import { type Mutation, recordWrites, runMutations } from "../../github/mutation
 import {
   type GateReadContext,
   type GateSnapshot,
+  type ProgressPresence,
   type PullRequestView,
   readPullRequestGate,
   readSpecGates,
   type SpecView,
 } from "../../github/quality-gate-reader.js";
-import { readStickyComments, sameLogin } from "../../github/sticky-reader.js";
+import { readStickyComments } from "../../github/sticky-reader.js";
 import { type Candidate, type EventCache, resolveEligibility } from "../../github/validators.js";
 import { labelWrites, syncAfterChange } from "../dependencies/run.js";
 import type { RequestCount, Runtime } from "../shared/runtime.js";
@@ -48,6 +50,8 @@ export const FORCED_CLOSE_SECTION = "forced-close";
 export interface GateReport extends RequestCount {
   /** Whether the check run was created or changed. */
   checkWritten: boolean;
+  /** Batches and dashboards in the repository, as the gate's read counted them (`null`: not read). */
+  progress: ProgressPresence | null;
   labelChanges: Array<{ number: number; change: LabelChange }>;
   failures: string[];
 }
@@ -61,7 +65,7 @@ export interface SpecEvaluation {
 }
 
 function emptyReport(): GateReport {
-  return { reads: 0, writes: 0, checkWritten: false, labelChanges: [], failures: [] };
+  return { reads: 0, writes: 0, checkWritten: false, progress: null, labelChanges: [], failures: [] };
 }
 
 function readContext(rt: Runtime): GateReadContext {
@@ -71,7 +75,13 @@ function readContext(rt: Runtime): GateReadContext {
     repo: rt.repo,
     hosts: rt.hosts,
     botLogin: rt.botLogin,
-    labels: { inReview: l["in-review"], changesRequested: l["changes-requested"], validated: l.validated },
+    labels: {
+      inReview: l["in-review"],
+      changesRequested: l["changes-requested"],
+      validated: l.validated,
+      batch: l.batch,
+      dashboard: l.dashboard,
+    },
   };
 }
 
@@ -192,6 +202,7 @@ export async function evaluatePullRequest(
     gateRules(rt.config).e2eCheck,
   );
   report.reads += snapshot.requests;
+  report.progress = snapshot.progress;
   const pr = snapshot.pullRequest!;
   const specs = [...snapshot.specs.values()].filter((s) => isSpecView(rt, s));
   const eligibility = await eligibilityOf(rt, specs, [pr], cache, report);
@@ -233,6 +244,7 @@ export async function reevaluateSpec(
   const open = spec.pullRequests.filter((p) => p.gate.state === "OPEN");
   if (open.length === 0) {
     const report = emptyReport();
+    report.progress = snapshot.progress;
     const eligibility = await eligibilityOf(rt, [spec], [], cache, report);
     await writeSpecChanges(rt, snapshot, [evaluateSpec(rt, spec, eligibility)], [], report);
     return report;
@@ -243,6 +255,7 @@ export async function reevaluateSpec(
     total.reads += report.reads;
     total.writes += report.writes;
     total.checkWritten ||= report.checkWritten;
+    total.progress = report.progress;
     total.labelChanges.push(...report.labelChanges);
     total.failures.push(...report.failures);
   }

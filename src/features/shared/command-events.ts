@@ -1,9 +1,12 @@
-import { parseCommands } from "../../domain/commands.js";
+import type { Context } from "probot";
+import { parseCommands } from "../../domain/command-line.js";
 import { formatConfigProblems } from "../../domain/config.js";
 import { react } from "../../github/reactions.js";
 import { replyOnce } from "../../github/replies.js";
+import { takesCommandsFrom } from "./command-authors.js";
 import {
   type CommandContext,
+  type CommandDefinition,
   findCommand,
   UsageError,
   unknownCommandReply,
@@ -15,11 +18,11 @@ import { type AppDeps, configOf, eventLog, fromSelf, repoOf } from "./deps.js";
 export const MAX_COMMANDS_PER_COMMENT = 10;
 
 /**
- * `/batch` commands in issue and pull-request comments. Every command comment gets at most one reply, and a
- * redelivered comment gets none (the reply carries the command's comment id).
+ * `issue_comment.created`: the `/batch` commands in issue and pull-request comments. Every command comment gets at
+ * most one reply, and a redelivered comment gets none (the reply carries the command's comment id).
  */
-export function registerCommandHandler(deps: AppDeps): void {
-  deps.app.on("issue_comment.created", async (context) => {
+export function runCommands(deps: AppDeps, commands: readonly CommandDefinition[]) {
+  return async (context: Context<"issue_comment.created">): Promise<void> => {
     if (await fromSelf(deps, context)) return;
     const { comment, issue } = context.payload;
     const given = parseCommands(comment.body);
@@ -29,7 +32,18 @@ export function registerCommandHandler(deps: AppDeps): void {
     const botLogin = await deps.botLogin();
     const answer = (body: string, revise = false) =>
       replyOnce(context.octokit, repo, issue.number, comment.id, botLogin, body, { revise });
+    const author = comment.user ?? null;
+    const sender = author?.login;
     const loaded = await configOf(context);
+    if (!sender || !takesCommandsFrom(author, loaded.ok ? loaded.config : null) || !context.payload.sender) {
+      // Refused: a 👎 on the comment and nothing else, as for anyone without permission.
+      eventLog(context).info(
+        { author: author?.login ?? null, type: author?.type ?? null },
+        "command refused",
+      );
+      await react(context.octokit, repo, comment.id, "-1");
+      return;
+    }
     if (!loaded.ok) {
       await answer(formatConfigProblems(loaded.problems));
       return;
@@ -47,7 +61,7 @@ export function registerCommandHandler(deps: AppDeps): void {
       issueBody: issue.body ?? "",
       issueLabels: (issue.labels ?? []).map((l) => (typeof l === "string" ? l : l.name)),
       commentId: comment.id,
-      sender: comment.user?.login ?? context.payload.sender.login,
+      sender,
     };
     const replies: string[] = [];
     if (given.length > lines.length)
@@ -57,9 +71,9 @@ export function registerCommandHandler(deps: AppDeps): void {
     const reactions = new Set<"eyes" | "-1" | "+1" | "confused">();
     let revise = false;
     for (const line of lines) {
-      const command = findCommand(deps.commands, line.name);
+      const command = findCommand(commands, line.name);
       if (!command) {
-        replies.push(unknownCommandReply(line.name, deps.commands));
+        replies.push(unknownCommandReply(line.name, commands));
         continue;
       }
       try {
@@ -75,5 +89,5 @@ export function registerCommandHandler(deps: AppDeps): void {
     for (const reaction of reactions) await react(context.octokit, repo, comment.id, reaction);
     if (replies.length) await answer(replies.join("\n\n---\n\n"), revise);
     ctx.log.info({ replies: replies.length, reactions: [...reactions] }, "commands handled");
-  });
+  };
 }

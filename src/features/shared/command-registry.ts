@@ -1,5 +1,5 @@
 import { type CommandHelp, renderHelp, renderUsage } from "../../domain/command-help.js";
-import type { CommandLine } from "../../domain/commands.js";
+import type { CommandLine } from "../../domain/command-line.js";
 import { inlineCode } from "../../domain/markdown.js";
 import type { Reaction } from "../../github/reactions.js";
 import type { Runtime } from "./runtime.js";

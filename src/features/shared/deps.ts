@@ -1,58 +1,36 @@
 import type { Context, Logger, Probot } from "probot";
 import type { BatchConfig, ConfigResult } from "../../domain/config.js";
+import { sameLogin } from "../../domain/login.js";
 import type { RepoRef } from "../../domain/references.js";
 import { loadRepoConfig } from "../../github/config-reader.js";
-import { sameLogin } from "../../github/sticky-reader.js";
+import type { ProgressPresence } from "../../github/quality-gate-reader.js";
 import type { Lock } from "../../infra/lock.js";
-import type { ConfigProbe } from "../config-check/run.js";
-import type { CommandDefinition } from "./command-registry.js";
 import type { Runtime } from "./runtime.js";
 
-/** What the feature modules share: built once per app in `src/app.ts`. */
+/** What the feature modules share: built once per app in `src/pipeline.ts`. */
 export interface AppDeps {
   app: Probot;
   hosts: readonly string[];
   botLogin: () => Promise<string>;
-  /** The `/batch` commands; feature modules push theirs. */
-  commands: CommandDefinition[];
   /** Serialises planning commands per repository (in-process, or Redis with `REDIS_URL`). */
   lock: Lock;
   /**
-   * Consulted when an issue is closed, before dependency sync: a guard that undoes the close (the quality gate
-   * reopening an unvalidated SPEC) returns false, and the close is then treated as if it never happened.
+   * What follows batchbot's own writes, since it ignores the events they cause. Wired in `src/pipeline.ts`; a
+   * feature calls these once it is done writing and never learns which features follow.
    */
-  closeGuards: Array<(context: Context<"issues.closed">, config: BatchConfig) => Promise<boolean>>;
-  /** Checks of a pushed, valid configuration against GitHub (the project board); findings go in its check run. */
-  configProbes?: ConfigProbe[];
-  /**
-   * Brings the board and the dashboard up to date after a handler changed what they show (labels, batch issues).
-   * Handlers call it once they are done writing, because batchbot ignores the events its own writes cause.
-   */
-  refreshProgress?: (rt: Runtime) => Promise<void>;
-  /**
-   * Run in order after the dependency handler has finished with a person's `issues` event: batch progress, then
-   * the board and dashboard. `openDashboards` comes from the registry read, when there was one, so the board work
-   * is skipped without a read when there is neither a board nor a dashboard.
-   */
-  afterIssueEvent: Array<(context: Context, rt: Runtime, openDashboards: number | null) => Promise<void>>;
-  /**
-   * Run in order when batchbot itself changed SPECs (gate labels, a forced close): batch progress follows them,
-   * since batchbot ignores the events its own writes cause. `notifySpecsChanged` runs them, then the board.
-   */
-  specsChanged: Array<(rt: Runtime, numbers: readonly number[]) => Promise<void>>;
-  /** Extra repairs `/batch sync` runs (batch issue task lists and reports); each returns one line of its reply. */
-  syncSteps: Array<(rt: Runtime) => Promise<string>>;
+  follow: FollowUps;
 }
 
-/** Tells the features that follow SPECs (batch progress, then the board and dashboard) what batchbot changed. */
-export async function notifySpecsChanged(
-  deps: AppDeps,
-  rt: Runtime,
-  numbers: readonly number[],
-): Promise<void> {
-  if (numbers.length === 0) return;
-  for (const hook of deps.specsChanged) await hook(rt, numbers);
-  await deps.refreshProgress?.(rt);
+export interface FollowUps {
+  /**
+   * batchbot changed these SPECs (gate labels, a forced close): their batch issues follow, then the board. With
+   * `presence` (counted by the read that decided the change), only what exists is refreshed.
+   */
+  specsChanged(rt: Runtime, numbers: readonly number[], presence?: ProgressPresence | null): Promise<void>;
+  /** batchbot changed what the board and the dashboard show (batch issues opened, assignments). */
+  progressChanged(rt: Runtime): Promise<void>;
+  /** batchbot completed and closed these batches: their agents may get their next one (`batch.auto-next`). */
+  batchesCompleted(rt: Runtime, batches: ReadonlyArray<{ number: number; agent: string }>): Promise<void>;
 }
 
 export function repoOf(context: Context): RepoRef {
@@ -92,15 +70,19 @@ export function eventLog(context: Context, fields: Record<string, unknown> = {})
 }
 
 /** What a handler needs for this event in this repository, once its configuration is known. */
-export async function runtimeFrom(deps: AppDeps, context: Context, config: BatchConfig): Promise<Runtime> {
-  return {
-    octokit: context.octokit,
-    repo: repoOf(context),
-    config,
-    botLogin: await deps.botLogin(),
-    hosts: deps.hosts,
-    log: eventLog(context),
-  };
+export function runtimeFrom(deps: AppDeps, context: Context, config: BatchConfig): Promise<Runtime> {
+  return runtimeFor(deps, context, repoOf(context), config, eventLog(context));
+}
+
+/** The runtime for one repository of an event that names several (installations). */
+export async function runtimeFor(
+  deps: AppDeps,
+  context: Context,
+  repo: RepoRef,
+  config: BatchConfig,
+  log: Logger,
+): Promise<Runtime> {
+  return { octokit: context.octokit, repo, config, botLogin: await deps.botLogin(), hosts: deps.hosts, log };
 }
 
 /** The runtime, or `null` when the repository's configuration is invalid (logged; the handler changes nothing). */

@@ -1,6 +1,27 @@
 import type { IssueRecord, IssueState, StateReason } from "../../domain/spec.js";
 import type { IssueChange } from "../dependencies/run.js";
 
+/** The `issues` actions batchbot takes (`src/pipeline.ts`); each step of the pipeline picks those it needs. */
+export const ISSUE_ACTIONS = [
+  "opened",
+  "edited",
+  "labeled",
+  "unlabeled",
+  "closed",
+  "reopened",
+  "assigned",
+  "unassigned",
+  "deleted",
+  "transferred",
+] as const;
+
+export type IssueAction = (typeof ISSUE_ACTIONS)[number];
+
+/** Label names of a webhook payload's issue (GitHub sends objects; older payloads, strings). */
+export function labelNames(labels: ReadonlyArray<{ name: string } | string> | null | undefined): string[] {
+  return (labels ?? []).map((l) => (typeof l === "string" ? l : l.name));
+}
+
 /** The subset of an `issues` webhook payload batchbot reads. */
 export interface IssuesPayload {
   action: string;
@@ -31,7 +52,7 @@ export function issueRecordFromPayload(issue: IssuesPayload["issue"]): IssueReco
     body: issue.body ?? "",
     state: (issue.state ?? "open").toUpperCase() as IssueState,
     stateReason: (issue.state_reason ? issue.state_reason.toUpperCase() : null) as StateReason,
-    labels: (issue.labels ?? []).map((l) => (typeof l === "string" ? l : l.name)),
+    labels: labelNames(issue.labels),
     assignees: (issue.assignees ?? []).flatMap((a) => (a ? [a.login] : [])),
     createdAt: issue.created_at,
     updatedAt: issue.updated_at,

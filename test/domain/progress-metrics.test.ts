@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { computeMetrics, type Metrics } from "../../src/domain/metrics.js";
+import { computeMetrics, type ProgressMetrics } from "../../src/domain/progress-metrics.js";
 import { buildRegistry } from "../../src/domain/registry.js";
 import {
   CHANGES_REQUESTED_EVER,
@@ -10,7 +10,7 @@ import {
   NOW,
 } from "../helpers/metrics-fixture.js";
 
-function metrics(withHistory = true): Metrics {
+function metrics(withHistory = true): ProgressMetrics {
   const config = fixtureConfig();
   const specs = [...buildRegistry(FIXTURE_REPO, fixtureIssues(), config).specs.values()];
   return computeMetrics({

@@ -105,7 +105,7 @@ export interface SystemMetrics {
   };
 }
 
-export interface Metrics {
+export interface ProgressMetrics {
   agents: AgentProgress[];
   batches: BatchMetrics[];
   system: SystemMetrics;
@@ -160,7 +160,7 @@ function agentOrder(config: BatchConfig, batches: readonly BatchIssue[]): string
   return out;
 }
 
-export function computeMetrics(input: MetricsInput): Metrics {
+export function computeMetrics(input: MetricsInput): ProgressMetrics {
   const { config, now } = input;
   const labels = config.labels;
   const batches = [...input.batches].sort(byCreation);

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { parseCommands } from "../../src/domain/commands.js";
+import { parseCommands } from "../../src/domain/command-line.js";
 import { withoutHtmlComments } from "../../src/domain/markdown.js";
 
 /** Comment bodies made of the pieces that matter to the parser, in any order, plus arbitrary text. */

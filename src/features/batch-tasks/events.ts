@@ -1,0 +1,68 @@
+import { decodeBatchMeta } from "../../domain/batch.js";
+import { isSpec } from "../../domain/spec.js";
+import { readBatches } from "../../github/batch-reader.js";
+import type { AppDeps } from "../shared/deps.js";
+import { labelNames } from "../shared/issue-payload.js";
+import type { Runtime } from "../shared/runtime.js";
+import type { IssueStep, SyncStep } from "../shared/steps.js";
+import { followRefresh, refreshAndFollow, refreshBatches } from "./run.js";
+
+/** Whether a label event changes a SPEC's state in its batch's report. */
+function isStateLabel(config: Runtime["config"], name: string | undefined): boolean {
+  const states = [config.labels.validated, config.labels["in-review"], config.labels["changes-requested"]];
+  return !!name && states.some((n) => n.toLowerCase() === name.toLowerCase());
+}
+
+/**
+ * `issues` events: a person closed, reopened or relabelled a SPEC of a batch; its batch issue's task list, report
+ * and completion follow. The board and the dashboard follow in their own step, after this one.
+ */
+export function batchTasksAfterIssue(deps: AppDeps): IssueStep {
+  return async ({ payload, rt }) => {
+    const { issue, action } = payload;
+    if (!["closed", "reopened", "labeled", "unlabeled"].includes(action)) return;
+    if (!issue.assignees?.length || decodeBatchMeta(issue.body)) return;
+    if ((action === "labeled" || action === "unlabeled") && !isStateLabel(rt.config, payload.label?.name))
+      return;
+    if (!isSpec({ labels: labelNames(issue.labels) }, rt.config)) return;
+    await refreshAndFollow(deps, rt, { kind: "specs", numbers: [issue.number] }, {}, false);
+    return undefined;
+  };
+}
+
+/** batchbot changed these SPECs (gate labels, a forced close): their batch issues follow, from one read. */
+export async function batchTasksAfterSpecs(
+  deps: AppDeps,
+  rt: Runtime,
+  numbers: readonly number[],
+): Promise<void> {
+  await refreshAndFollow(deps, rt, { kind: "specs", numbers }, {}, false);
+}
+
+/** `/batch sync`: every open batch issue's task list, report and completion, rebuilt from its SPECs. */
+export function batchTasksSyncStep(deps: AppDeps): SyncStep {
+  return async (rt) => {
+    const { batches } = await readBatches(rt.octokit, rt.repo, rt.config.labels.batch);
+    const rewritten: number[] = [];
+    const failures: string[] = [];
+    for (const batch of batches.filter((b) => b.state === "OPEN")) {
+      const result = await refreshBatches(
+        rt,
+        deps.lock,
+        { kind: "batch", number: batch.number, specs: batch.meta.specs },
+        {},
+      );
+      for (const b of result.batches) if (b.update.changed || b.update.completed) rewritten.push(b.number);
+      failures.push(...result.failures);
+      await followRefresh(deps, rt, result, false);
+    }
+    const open = batches.filter((b) => b.state === "OPEN").length;
+    const line = [
+      rewritten.length
+        ? `- Batch issues: ${rewritten.map((n) => `#${n}`).join(", ")} brought up to date (of ${open} open)`
+        : `- Batch issues: all ${open} open ones right`,
+      ...failures.slice(0, 5).map((f) => `  - GitHub refused: ${f}`),
+    ].join("\n");
+    return { line, failures: [], repairs: { batch_issues: rewritten.length }, batches: batches.length };
+  };
+}

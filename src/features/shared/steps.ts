@@ -1,0 +1,32 @@
+import type { Context } from "probot";
+import type { IssuesPayload } from "./issue-payload.js";
+import type { Runtime } from "./runtime.js";
+
+/** A person's `issues` event, as each step of its pipeline (`src/pipeline.ts`) sees it. */
+export interface IssueEvent {
+  context: Context;
+  payload: IssuesPayload;
+  rt: Runtime;
+  /** Open dashboard issues, once the dependencies step's registry read counted them (`null`: not read). */
+  openDashboards: number | null;
+}
+
+/**
+ * One feature's part of an `issues` event. Each step decides by itself whether the event concerns it; a step that
+ * undoes the event (the quality gate reopening a SPEC closed too early) returns `"stop"` and no later step runs.
+ */
+export type IssueStep = (event: IssueEvent) => Promise<"stop" | undefined>;
+
+/** One part of `/batch sync`: a line of its reply, and the writes GitHub refused (listed at the reply's end). */
+export interface SyncOutcome {
+  line: string;
+  failures: readonly string[];
+  /** What it repaired, by kind (`labels`, `stickies`, `batch_issues`): the reconcile sweep counts these. */
+  repairs: Readonly<Record<string, number>>;
+  /** Open dashboard issues, when the step read the registry (the board and dashboard step is skipped at 0). */
+  openDashboards?: number | null;
+  /** Batch issues, open or closed, when the step read them (the dashboard opens with the first). */
+  batches?: number;
+}
+
+export type SyncStep = (rt: Runtime) => Promise<SyncOutcome>;

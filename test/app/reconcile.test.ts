@@ -1,0 +1,194 @@
+import { afterEach, describe, expect, it } from "vitest";
+import type { ExclusiveOutcome } from "../../src/jobs/exclusive.js";
+import type { SweepReport } from "../../src/jobs/reconcile.js";
+import type { FakeProject } from "../helpers/fake-projects.js";
+import { projectsOf } from "../helpers/fake-projects.js";
+import { createHarness, type Harness } from "../helpers/harness.js";
+
+const R = "acme/specs";
+let h: Harness;
+afterEach(() => h?.fake.uninstall());
+
+function sweep(outcome: ExclusiveOutcome<SweepReport>): SweepReport {
+  if (!outcome.ran) throw new Error(`the sweep did not run: ${outcome.reason}`);
+  return outcome.result;
+}
+
+/** Requests to the repository (the sweep's walk over installations aside). */
+function repoRequests() {
+  return h.fake.requests.filter((r) => !r.path.startsWith("/app/") && !r.path.startsWith("/installation/"));
+}
+
+describe("reconcile sweep", () => {
+  it("an unchanged repository of 600 SPECs costs at most 8 reads and no write", async () => {
+    h = createHarness();
+    h.fake.repo(R).files.set(".github/batch.yml", "validation:\n  b1: [alice]\n  b2: [bob]\n");
+    for (let n = 1; n <= 600; n++) {
+      const dep = n % 3 === 0 ? `Depends on #${n - 1}` : "";
+      h.fake.addIssue(R, {
+        number: n,
+        title: `SPEC ${n}`,
+        labels: ["spec", dep ? "blocked" : "ready"],
+        body: dep,
+      });
+    }
+    sweep(await h.jobs.reconcile());
+    h.fake.reset();
+    const report = sweep(await h.jobs.reconcile());
+    const log = repoRequests().map((r) => `${r.method} ${r.path} ${r.operation ?? ""}`.trim());
+    console.log(
+      `sweep of 600 unchanged SPECs: ${report.repositories[0]!.reads} reads\n  ${log.join("\n  ")}`,
+    );
+    expect(report.repositories).toMatchObject([{ repository: R, outcome: "clean", writes: 0, repairs: {} }]);
+    expect(report.repositories[0]!.reads).toBe(log.length);
+    expect(report.repositories[0]!.reads, log.join("\n")).toBeLessThanOrEqual(8);
+    expect(h.fake.writes).toBe(0);
+  });
+});
+
+// ---- dropped deliveries ------------------------------------------------------------------------------------
+
+const STATUSES = ["Blocked", "Ready", "In batch", "In review", "Changes requested", "Validated", "Done"];
+const CONFIG = [
+  "agents:",
+  "  - login: db-opus",
+  "    domains: [database]",
+  "  - login: ui-opus",
+  "    domains: [ui]",
+  "validation:",
+  "  b1: [alice]",
+  "  b2: [bob]",
+  "project:",
+  "  owner: acme",
+  "  number: 3",
+  "",
+].join("\n");
+
+/** Four SPECs in two domains, two agents, a board, B1/B2 validators; `/batch assign` given by the lead. */
+async function planned(): Promise<{ project: FakeProject; board: ReturnType<typeof projectsOf> }> {
+  h = createHarness();
+  const repo = h.fake.repo(R);
+  repo.files.set(".github/batch.yml", CONFIG);
+  for (const login of ["lead", "alice", "bob"]) repo.collaborators.set(login, "maintain");
+  for (const login of ["db-opus", "ui-opus"]) repo.collaborators.set(login, "write");
+  const board = projectsOf(h.fake);
+  const project = board.addProject("acme", {
+    number: 3,
+    statusOptions: STATUSES,
+    fields: ["Agent", "Batch", "Domain"].map((name) => ({ name, dataType: "TEXT" })),
+  });
+  const spec = (number: number, domain: string, body = "") =>
+    h.fake.addIssue(R, { number, title: `SPEC ${number}`, labels: ["spec", `domain:${domain}`], body });
+  spec(1, "database");
+  spec(2, "database", "Depends on #1");
+  spec(3, "ui");
+  spec(4, "ui", "Depends on #3");
+  for (const n of [1, 2, 3, 4]) await h.receive("issues", h.issueEvent(R, n, "opened"));
+  const planning = h.fake.addIssue(R, { number: 5, title: "Sprint planning" }).number;
+  await h.receive("issue_comment", h.commentEvent(R, planning, "lead", "/batch assign"));
+  return { project, board };
+}
+
+/**
+ * What people do after planning, each change followed by its delivery; the `drop`-th delivery never reaches the
+ * app (GitHub logs it failed). Returns the deliveries' names.
+ */
+async function afterPlanning(drop: number | null): Promise<string[]> {
+  const names: string[] = [];
+  const deliver = async (name: string, payload: Record<string, any>) => {
+    names.push(`${name}.${payload.action} #${payload.issue?.number ?? payload.pull_request?.number}`);
+    if (drop === names.length - 1) h.drop(name, payload);
+    else await h.receive(name, payload);
+  };
+  const close = (n: number, reason: "COMPLETED" | "NOT_PLANNED") => {
+    const issue = h.fake.issue(R, n);
+    issue.state = "CLOSED";
+    issue.stateReason = reason;
+    issue.closedAt = "2026-11-25T12:00:00Z";
+  };
+  // #1, approved by B1 and B2, is closed by its agent: #2 ready, #1 ticked in its batch and Done on the board.
+  // (The approvals are commands, answered where they were given: the gate labelled #1 validated then.)
+  h.fake.addComment(R, 1, "alice", "/batch approve b1");
+  h.fake.addComment(R, 1, "bob", "/batch approve b2");
+  h.fake.issue(R, 1).labels.push("validated");
+  close(1, "COMPLETED");
+  await deliver("issues", h.issueEvent(R, 1, "closed", { sender: "db-opus" }));
+  // #4's dependency on #3 is dropped from its body: ready.
+  const four = h.fake.issue(R, 4);
+  const before = four.body;
+  four.body = "No dependency after all.";
+  await deliver(
+    "issues",
+    h.issueEvent(R, 4, "edited", { sender: "lead", changes: { body: { from: before } } }),
+  );
+  // A person marks #3 in review; the board follows.
+  h.fake.issue(R, 3).labels.push("in-review");
+  await deliver("issues", h.issueEvent(R, 3, "labeled", { sender: "lead", label: { name: "in-review" } }));
+  // #2 is not needed any more.
+  close(2, "NOT_PLANNED");
+  await deliver("issues", h.issueEvent(R, 2, "closed", { sender: "lead" }));
+  return names;
+}
+
+/** The state people see: issues (labels, state, bodies without times), the board's values. */
+function state(project: FakeProject, board: ReturnType<typeof projectsOf>) {
+  // Times and ids (comments, the planning command) differ from one fake GitHub to the next.
+  // The batch metadata compares as data: the order of its keys depends on which write came first.
+  const sorted = (value: unknown): unknown =>
+    Array.isArray(value)
+      ? value.map(sorted)
+      : value && typeof value === "object"
+        ? Object.fromEntries(
+            Object.entries(value)
+              .sort(([a], [b]) => a.localeCompare(b))
+              .map(([k, v]) => [k, sorted(v)]),
+          )
+        : value;
+  const untimed = (text: string) =>
+    text
+      .replace(/<!-- batchbot:batch (.*?) -->/g, (_all, json: string) =>
+        JSON.stringify(sorted(JSON.parse(json))),
+      )
+      .replace(/\d{4}-\d\d-\d\dT[\d:.]+Z|\b\d{4}-\d\d-\d\d \d\d:\d\d\b/g, "<time>")
+      .replace(/\b\d{4,}\b/g, "<id>");
+  const issues = [...h.fake.repo(R).issues.values()].map((i) => ({
+    number: i.number,
+    state: `${i.state} ${i.stateReason ?? ""}`,
+    labels: [...i.labels].sort().join(" "),
+    assignees: [...i.assignees].sort().join(" "),
+    body: untimed(i.body),
+  }));
+  const cards = project.items.map((item) => {
+    const issue = [...h.fake.repo(R).issues.values()].find((i) => i.id === item.contentId);
+    return `#${issue?.number}: ${["Status", "Agent", "Batch", "Domain"].map((f) => board.value(project, item.contentId, f)).join(" | ")}`;
+  });
+  return { issues, cards: cards.sort() };
+}
+
+describe("a dropped delivery is repaired by the next sweep", () => {
+  it("whichever delivery after planning is dropped, one sweep leaves the state as if none was", async () => {
+    const { project, board } = await planned();
+    const names = await afterPlanning(null);
+    const clean = sweep(await h.jobs.reconcile());
+    expect(clean.repositories).toMatchObject([{ outcome: "clean" }]);
+    const expected = state(project, board);
+    // The run did what it should: #2 closed, #4 ready, #1 ticked in its batch, #3 in review on the board.
+    expect(expected.issues.find((i) => i.number === 4)!.labels).toContain("ready");
+    expect(expected.cards.some((c) => c.startsWith("#3: In review"))).toBe(true);
+
+    expect(names).toEqual(["issues.closed #1", "issues.edited #4", "issues.labeled #3", "issues.closed #2"]);
+    for (let drop = 0; drop < names.length; drop++) {
+      h.fake.uninstall();
+      const { project, board } = await planned();
+      await afterPlanning(drop);
+      const dropped = state(project, board);
+      const report = sweep(await h.jobs.reconcile());
+      const repaired = await h.metrics.count("reconcileRepairs");
+      expect(state(project, board), `after dropping ${names[drop]}`).toEqual(expected);
+      // Each drop left something wrong (the test can fail), and the sweep counted what it repaired.
+      expect(dropped, names[drop]).not.toEqual(expected);
+      expect(report.repositories[0]!.outcome, names[drop]).toBe("repaired");
+      expect(repaired, names[drop]).toBeGreaterThan(0);
+    }
+  });
+});
