@@ -1,4 +1,5 @@
 import { visibleLines, withoutHtmlComments } from "./markdown.js";
+import { inlineText } from "./markdown-inline.js";
 
 /** One `/batch ...` line of a comment. */
 export interface CommandLine {
@@ -10,10 +11,7 @@ export interface CommandLine {
 }
 
 const COMMAND = /^\/batch(?:\s+(\S+))?(?:\s+(.*))?$/i;
-const NAME = /^\s*\/batch(?:\s+(\S+))?/i;
 const MAX_ARGUMENT_TEXT = 2000;
-/** The code span rule of `visibleLines`: a span opens and closes with backtick runs of the same length. */
-const CODE_SPAN = /(?<!`)(`+)(?!`)[\s\S]*?(?<!`)\1(?!`)/g;
 
 /**
  * The `/batch` commands of a comment: at the start of a line, outside code blocks, quotes and HTML comments.
@@ -30,7 +28,7 @@ export function parseCommands(body: string | null | undefined): CommandLine[] {
     const match = COMMAND.exec(line.trim());
     if (!match) return;
     raw ??= body.replace(/\r\n?/g, "\n").split("\n");
-    const typed = typedRest(raw[i] ?? "", line) ?? match[2] ?? "";
+    const typed = typedRest(raw[i] ?? "", line, match[1], match[2] ?? "") ?? match[2] ?? "";
     const rest = typed.trim().slice(0, MAX_ARGUMENT_TEXT);
     out.push({ name: (match[1] ?? "help").toLowerCase(), args: rest ? rest.split(/\s+/) : [], rest });
   });
@@ -38,38 +36,25 @@ export function parseCommands(body: string | null | undefined): CommandLine[] {
 }
 
 /**
- * The text after the command's name in the line as typed, or null when the typed line can't be matched to what
- * the reader sees. The typed line loses its HTML comments (including the end of one opened on an earlier line);
- * it is the right one when blanking its code spans gives exactly the visible line.
+ * The text after the command's name in the line as typed, without HTML comments (nobody sees them), or null when
+ * the typed line can't be matched to what the reader sees. The command is the occurrence of `/batch name` whose
+ * remainder reads (code blanked) as the visible remainder: an earlier one inside code or a comment reads otherwise.
  */
-function typedRest(raw: string, visible: string): string | null {
+function typedRest(
+  raw: string,
+  visible: string,
+  name: string | undefined,
+  visibleRest: string,
+): string | null {
   if (raw === visible) return null;
-  const closing = raw.indexOf("-->");
-  const readings = [withoutHtmlComments(raw).text];
-  if (closing !== -1) readings.push(withoutHtmlComments(raw.slice(closing + 3)).text);
-  for (const typed of readings) {
-    const { text, origin } = blankCode(typed);
-    if (text !== visible) continue;
-    const name = NAME.exec(text);
-    if (!name) return null;
-    const end = name[0].length;
-    // The name's last character is typed text, never a blanked span, so its origin is exact.
-    return typed.slice(end === 0 ? 0 : origin[end - 1]! + 1);
+  const want = squeeze(visibleRest);
+  const escaped = name?.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const command = new RegExp(`/batch${escaped ? `\\s+${escaped}` : ""}`, "gi");
+  for (const match of raw.matchAll(command)) {
+    const typed = raw.slice(match.index + match[0].length);
+    if (squeeze(inlineText(typed)) === want) return withoutHtmlComments(typed).text;
   }
   return null;
 }
 
-/** `line` with each code span replaced by one space (as `visibleLines` does), and where each character came from. */
-function blankCode(line: string): { text: string; origin: number[] } {
-  let text = "";
-  const origin: number[] = [];
-  let from = 0;
-  for (const span of line.matchAll(CODE_SPAN)) {
-    for (let i = from; i < span.index; i++) origin.push(i);
-    text += `${line.slice(from, span.index)} `;
-    origin.push(span.index);
-    from = span.index + span[0].length;
-  }
-  for (let i = from; i < line.length; i++) origin.push(i);
-  return { text: text + line.slice(from), origin };
-}
+const squeeze = (text: string) => text.replace(/\s+/g, " ").trim();

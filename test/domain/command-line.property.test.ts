@@ -104,7 +104,8 @@ describe("parseCommands (property)", () => {
     ["/batch discovery Migrations run with `npm run migrate`", "Migrations run with `npm run migrate`"],
     ["/batch blocked waiting for `db:seed` to pass", "waiting for `db:seed` to pass"],
     ["/batch found-existing #12 in `src/db/migrate.ts`", "#12 in `src/db/migrate.ts`"],
-    ["<!-- note -->/batch discovery use `x` <!-- hidden --> here", "use `x`  here"],
+    ["/batch discovery use `x` <!-- hidden --> here", "use `x`  here"],
+    ["<!-- note -->/batch discovery use `x` <!-- hidden --> here", "use `x`   here"],
     ["/batch discovery`npm test` passes", "`npm test` passes"],
   ])("%s keeps its words", (line, rest) => {
     expect(parseCommands(line)).toEqual([
