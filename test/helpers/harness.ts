@@ -2,6 +2,7 @@ import { createRequire } from "node:module";
 import { type Logger, pino } from "pino";
 import { Probot, ProbotOctokit } from "probot";
 import { batchbot } from "../../src/app.js";
+import type { BurstTiming } from "../../src/features/dependencies/bursts.js";
 import { LocalLock } from "../../src/infra/lock.js";
 import { Metrics } from "../../src/infra/metrics.js";
 import { MemoryJobStore } from "../../src/jobs/job-store.js";
@@ -92,6 +93,11 @@ export interface HarnessOptions {
   hosts?: string[];
   /** Settings of `h.jobs` (no timers, an in-process lock and memory by default). */
   jobs?: Partial<JobSettings>;
+  /**
+   * How edits of one issue in a burst fold (src/features/dependencies/bursts.ts). By default no quiet period: an
+   * edit runs at once unless a run of its issue is in flight (then once after it), so sequential tests don't wait.
+   */
+  editBursts?: BurstTiming;
 }
 
 export function createHarness(options: HarnessOptions = {}): Harness {
@@ -125,6 +131,7 @@ export function createHarness(options: HarnessOptions = {}): Harness {
       botLogin: options.botLogin ?? BOT,
       jobs,
       metrics,
+      editBursts: options.editBursts ?? { quietMs: 0, maxWaitMs: 0 },
       ...(options.hosts ? { hosts: options.hosts } : {}),
     }),
   );
