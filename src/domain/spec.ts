@@ -20,6 +20,8 @@ export interface IssueRecord {
   createdAt: string;
   updatedAt: string;
   closedAt: string | null;
+  /** How many comments the issue has, when the read asked (a SPEC without any holds no explanation to fix). */
+  commentCount?: number;
 }
 
 export const PRIORITIES = ["critical", "high", "medium", "low", "none"] as const;
@@ -88,6 +90,7 @@ export function toSpec(
     createdAt: issue.createdAt,
     updatedAt: issue.updatedAt,
     closedAt: issue.closedAt,
+    ...(issue.commentCount !== undefined ? { commentCount: issue.commentCount } : {}),
     key: refKey({ owner: repo.owner, repo: repo.repo, number: issue.number }),
     repo,
     domains,

@@ -18,8 +18,8 @@ export interface Explanation {
 
 /**
  * The explanations a whole-repository sync checks: every open SPEC with a problem, and every SPEC labelled
- * `blocked` (only those can hold an explanation from before: a problem always blocks). No other SPEC's comments are
- * read, so a repository without problems costs no comment read.
+ * `blocked` that has comments (only those can hold an explanation from before: a problem always blocks, and the
+ * explanation is a comment). No other SPEC's comments are read, so a repository without problems costs none.
  */
 export function explanationsToCheck(
   registry: Registry,
@@ -29,7 +29,8 @@ export function explanationsToCheck(
   const out: Explanation[] = [];
   for (const spec of registry.specs.values()) {
     const problems = spec.state === "OPEN" ? (readinessOf(registry, spec.key, lookup)?.problems ?? []) : [];
-    if (problems.length === 0 && !hasLabel(spec.labels, config.labels.blocked)) continue;
+    const mayHoldOne = hasLabel(spec.labels, config.labels.blocked) && spec.commentCount !== 0;
+    if (problems.length === 0 && !mayHoldOne) continue;
     out.push({ number: spec.number, text: renderDependencyProblems(problems, registry.repo) });
   }
   return out;
