@@ -1,4 +1,4 @@
-import { visibleLines } from "./markdown.js";
+import { shownLines } from "./markdown.js";
 import {
   DEFAULT_HOSTS,
   type IssueRef,
@@ -48,7 +48,7 @@ export function parseClosingReferences(
   if (!body) return [];
   const pattern = closingPattern(hosts);
   const found = new Map<string, IssueRef>();
-  for (const line of visibleLines(body)) {
+  for (const line of shownLines(body)) {
     pattern.lastIndex = 0;
     for (let m = pattern.exec(line); m; m = pattern.exec(line)) {
       const ref = refFromMatch(m, home);

@@ -41,21 +41,27 @@ const REPO = "[A-Za-z0-9._-]{1,100}";
 const NUMBER = "[1-9][0-9]{0,9}";
 
 /**
- * One issue reference: `#12`, `owner/repo#12` or `https://host/owner/repo/issues/12` (also `/pull/12`).
- * Capture groups: 1 url-owner, 2 url-repo, 3 url-number, 4 owner, 5 repo, 6 number.
+ * One issue reference: `#12`, `GH-12`, `owner/repo#12`, `https://host/owner/repo/issues/12` (also `/pull/12`), or
+ * such an address as a markdown link (`[text](https://host/owner/repo/issues/12)`, what GitHub's editor makes of a
+ * URL pasted over selected text). Capture groups: 1–3 link owner, repo, number; 4–6 URL owner, repo, number;
+ * 7–9 owner, repo, number (`refFromMatch` reads them).
  */
 export function referencePattern(hosts: readonly string[]): string {
   const hostAlternatives = hosts.map((h) => h.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|");
-  const url = `https?://(?:www\\.)?(?:${hostAlternatives})/(${OWNER})/(${REPO})/(?:issues|pull)/(${NUMBER})(?![0-9])`;
-  const short = `(?:(${OWNER})/(${REPO}))?#(${NUMBER})(?![0-9A-Za-z_])`;
-  return `(?:${url}|${short})`;
+  const address = (n: string) =>
+    `https?://(?:www\\.)?(?:${hostAlternatives})/(${OWNER})/(${REPO})/(?:issues|pull)/(${n})`;
+  const link = `\\[[^\\[\\]\\n]*\\]\\(\\s*<?${address(NUMBER)}(?:[#?/][^\\s()<>]*)?>?(?:\\s+(?:"[^"\\n]*"|'[^'\\n]*'))?\\s*\\)`;
+  const url = `${address(NUMBER)}(?![0-9])`;
+  const short = `(?:(?:(${OWNER})/(${REPO}))?#|(?<![A-Za-z0-9_])GH-)(${NUMBER})(?![0-9A-Za-z_])`;
+  return `(?:${link}|${url}|${short})`;
 }
 
 export function refFromMatch(match: RegExpExecArray | string[], home: RepoRef, offset = 0): IssueRef {
   const g = (i: number) => match[offset + i];
   if (g(3) !== undefined) return { owner: g(1)!, repo: g(2)!, number: Number(g(3)) };
-  if (g(4) !== undefined) return { owner: g(4)!, repo: g(5)!, number: Number(g(6)) };
-  return { owner: home.owner, repo: home.repo, number: Number(g(6)) };
+  if (g(6) !== undefined) return { owner: g(4)!, repo: g(5)!, number: Number(g(6)) };
+  if (g(7) !== undefined) return { owner: g(7)!, repo: g(8)!, number: Number(g(9)) };
+  return { owner: home.owner, repo: home.repo, number: Number(g(9)) };
 }
 
 export const DEFAULT_HOSTS = ["github.com"] as const;
