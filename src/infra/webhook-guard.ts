@@ -95,6 +95,24 @@ export function guardWebhooks(app: Probot, options: { metrics: Metrics; maxBytes
       (req as IncomingMessage & { body?: string }).body = body;
       const signature = header(req, "x-hub-signature-256");
       const signed = !!signature && (await app.webhooks.verify(body, signature).catch(() => false));
+      if (!signed) {
+        // Probot would log the refusal as an error with the whole request (dozens of lines); one line says it.
+        app.log.warn(
+          { event: name, delivery: header(req, "x-github-delivery") ?? null },
+          signature
+            ? "webhook signature does not match WEBHOOK_SECRET; answered 400"
+            : "webhook delivery without a signature; answered 400",
+        );
+        res.writeHead(400, { "content-type": "application/json" }).end(
+          JSON.stringify({
+            error: signature
+              ? "signature does not match event payload and secret"
+              : "Required headers missing: x-hub-signature-256",
+          }),
+        );
+        record("rejected");
+        return true;
+      }
       const wellFormed =
         /^\s*application\/json\s*(?:;|$)/.test(header(req, "content-type") ?? "") &&
         !!header(req, "x-github-delivery");
@@ -114,7 +132,7 @@ export function guardWebhooks(app: Probot, options: { metrics: Metrics; maxBytes
       const handled = await inner(req, res, next);
       const status = res.statusCode;
       record(
-        !signed || !wellFormed
+        !wellFormed
           ? "rejected"
           : status === 200
             ? "ok"
