@@ -18,7 +18,11 @@ interface RecentComments {
   repository: {
     issueOrPullRequest: {
       comments?: {
-        nodes: Array<{ databaseId: number | null; body: string; author: { login: string } | null }>;
+        nodes: Array<{
+          databaseId: number | null;
+          body: string;
+          author: { login: string } | null;
+        } | null> | null;
       };
     } | null;
   } | null;
@@ -29,6 +33,27 @@ export interface ReplyComment {
   body: string;
 }
 
+/** batchbot's replies among the last 100 comments of an issue, each with the command comment it answers. */
+export async function recentReplies(
+  octokit: GitHub,
+  repo: RepoRef,
+  issueNumber: number,
+  botLogin: string,
+): Promise<Array<ReplyComment & { to: number }>> {
+  const data = await octokit.graphql<RecentComments>(RECENT_COMMENTS_QUERY, {
+    owner: repo.owner,
+    name: repo.repo,
+    number: issueNumber,
+  });
+  const out: Array<ReplyComment & { to: number }> = [];
+  for (const c of data?.repository?.issueOrPullRequest?.comments?.nodes ?? []) {
+    if (!c?.author || !sameLogin(c.author.login, botLogin) || c.databaseId == null) continue;
+    const to = decodeMetadata<{ to?: number }>(c.body, "reply")?.to;
+    if (typeof to === "number") out.push({ id: c.databaseId, body: c.body ?? "", to });
+  }
+  return out;
+}
+
 /** batchbot's earlier reply to comment `commandId`, if a redelivery finds one. */
 export async function findReplyComment(
   octokit: GitHub,
@@ -37,17 +62,9 @@ export async function findReplyComment(
   commandId: number,
   botLogin: string,
 ): Promise<ReplyComment | null> {
-  const data = await octokit.graphql<RecentComments>(RECENT_COMMENTS_QUERY, {
-    owner: repo.owner,
-    name: repo.repo,
-    number: issueNumber,
-  });
-  for (const c of data.repository?.issueOrPullRequest?.comments?.nodes ?? []) {
-    if (!c.author || !sameLogin(c.author.login, botLogin) || c.databaseId === null) continue;
-    if (decodeMetadata<{ to?: number }>(c.body, "reply")?.to === commandId)
-      return { id: c.databaseId, body: c.body };
-  }
-  return null;
+  const replies = await recentReplies(octokit, repo, issueNumber, botLogin);
+  const reply = replies.find((r) => r.to === commandId);
+  return reply ? { id: reply.id, body: reply.body } : null;
 }
 
 /** The id of batchbot's earlier reply to comment `commandId`, if a redelivery finds one. */

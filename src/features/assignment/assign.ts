@@ -1,35 +1,27 @@
 import { type ReportedBatch, renderAssignmentReply } from "../../domain/assignment-report.js";
-import type { BatchIssue, BatchMeta } from "../../domain/batch.js";
-import { batchId, draftBatches } from "../../domain/batch-message.js";
+import type { BatchIssue } from "../../domain/batch.js";
+import { type BatchDraft, batchId, draftBatches } from "../../domain/batch-message.js";
 import { sameLogin } from "../../domain/login.js";
 import { escapeMentions, quietMention } from "../../domain/mention-escape.js";
-import { decodeMetadata, encodeMetadata } from "../../domain/metadata.js";
-import { type Leftover, type PlanAgent, type PlanOptions, planBatches } from "../../domain/planner.js";
-import { refKey } from "../../domain/references.js";
-import { buildRegistry, externalReferences, statusLookup } from "../../domain/registry.js";
-import { readBatches } from "../../github/batch-reader.js";
 import {
-  assignMutation,
-  type BatchLinks,
-  lookupAssignable,
-  type OpenedIssue,
-  openBatchMutation,
-  readBatchLinks,
-  subIssueMutation,
-} from "../../github/batch-writer.js";
+  type Leftover,
+  type Plan,
+  type PlanAgent,
+  type PlanOptions,
+  planBatches,
+} from "../../domain/planner.js";
+import { lookupAssignable, type OpenedIssue, openBatchMutation } from "../../github/batch-writer.js";
 import { createdIssue, createLabelMutation, issueBodyMutation } from "../../github/issue-writer.js";
 import { type Mutation, recordWrites, runMutations } from "../../github/mutations.js";
-import { lookupIssues, readRegistry } from "../../github/registry-reader.js";
 import { findReplyComment } from "../../github/replies.js";
 import type { Fence } from "../../infra/lock.js";
-import { driveNotes, driverLabels, prepareDrives } from "../agent-drivers/assignment.js";
+import { driveNotes, type PreparedDrives, prepareDrives } from "../agent-drivers/assignment.js";
 import { fireDrives } from "../agent-drivers/fire.js";
 import { bodyWithData } from "../agent-drivers/handoff.js";
-import { readKnowledge } from "../lifecycle/knowledge-registry.js";
 import type { RequestCount, Runtime } from "../shared/runtime.js";
-
-/** The metadata block in the reply: batches the command still owes (GitHub refused them, or another command took over). */
-const ASSIGNMENT_KIND = "assignment";
+import { type AssignmentInputs, queryRegistry, specOf } from "./assignment-inputs.js";
+import { decodeRecord, encodeRecord } from "./assignment-record.js";
+import { existingTargets, type LinkTarget, linkMutations, type UserOf } from "./batch-links.js";
 
 export interface AssignmentRequest {
   agents: PlanAgent[];
@@ -49,20 +41,23 @@ export interface AssignmentResult extends RequestCount {
   /** The open SPECs no batch took, with why (for `/batch next` to say why there is nothing). */
   leftovers: readonly Leftover[];
   failures: string[];
+  /** Whether something is left to finish: a batch GitHub didn't open, a write it refused. */
+  unfinished: boolean;
 }
 
-interface Target {
-  id: string;
-  number: number;
-  meta: BatchMeta;
-  body: string;
-  links: BatchLinks | null;
+/** Who the command plans for: every requested agent, with capacity 0 for those it owes nothing any more. */
+interface Owed {
+  /** The batches this command opened before (a redelivery, or the same command given again). */
+  mine: BatchIssue[];
+  agents: PlanAgent[];
 }
 
 /**
- * Plans and opens the batches of one `/batch assign`, idempotent per command comment: batches it opened before are
- * kept (and their missing assignments and sub-issue links finished), and only agents the command still owes a
- * batch are planned again. Run under the repository's planning lock; every write group first checks the fence.
+ * `/batch assign`, as the framework's Phase 2: query the registry for unassigned SPECs, group them by domain and
+ * dependencies, generate the batch messages, then write and track them. The command's effect is a desired end state
+ * — one batch issue `<comment id>:<agent>` per planned agent, assigned, its SPECs assigned and sub-issues, one reply —
+ * and every write step first compares with what GitHub holds, so running the command again (a redelivery, or the
+ * same command given again) finishes what is missing and opens nothing twice. Run under the planning lock.
  */
 export async function runAssignment(
   rt: Runtime,
@@ -76,27 +71,58 @@ export async function runAssignment(
     opened: [],
     leftovers: [],
     failures: [],
+    unfinished: false,
   };
-  const batchLabel = rt.config.labels.batch;
-  const snapshot = await readRegistry(rt.octokit, rt.repo, rt.config.labels.spec, [
-    batchLabel,
-    ...driverLabels(rt.config),
-  ]);
-  result.reads += snapshot.requests;
-  const registry = buildRegistry(rt.repo, snapshot.issues, rt.config, rt.hosts);
-  const read = await readBatches(rt.octokit, rt.repo, batchLabel);
-  result.reads += read.requests;
-  const batches = read.batches;
-  const knowledge = await readKnowledge(rt);
-  result.reads++;
-  const openSpecs = [...registry.specs.values()].filter((s) => s.state === "OPEN");
-  const refs = externalReferences(registry, openSpecs);
-  const external = refs.length ? await lookupIssues(rt.octokit, refs) : { issues: new Map(), requests: 0 };
-  result.reads += external.requests;
-  const status = statusLookup(registry, new Map([...external.issues].map(([k, v]) => [k, v.status])));
+  const inputs = await queryRegistry(rt, result);
+  const owed = await owedAgents(rt, request, inputs.batches, result);
+  const plan = groupSpecs(inputs, owed, request.options);
+  result.leftovers = ownLeftovers(plan, owed);
+  const drafts = generateMessages(inputs, plan, request);
+  const reply = (batches: ReportedBatch[], notes: string[]) =>
+    renderAssignmentReply({
+      repo: rt.repo,
+      dryRun: request.dryRun,
+      batches,
+      leftovers: result.leftovers,
+      idle: idleAgents(owed, plan),
+      notes,
+      domain: request.options.domain,
+    });
+  if (request.dryRun) {
+    result.reply = reply(
+      drafts.map((d) => ({ ...d, number: null })),
+      [],
+    );
+    return result;
+  }
+  const tracked = await writeAndTrack(rt, { inputs, owed, drafts }, fence, result);
+  const pending = drafts.filter((d) => !tracked.opened.has(d.meta.id)).map((d) => d.meta.agent);
+  result.unfinished = pending.length > 0 || result.failures.length > 0;
+  const record = encodeRecord({
+    agents: request.agents.map((a) => a.login),
+    size: request.options.size.max,
+    domain: request.options.domain,
+    pending,
+    unfinished: result.unfinished,
+  });
+  const notes = [...tracked.notes, ...failureNotes(pending, result.failures)];
+  result.reply = `${record}\n\n${reply(reportedBatches(owed.mine, drafts, tracked.opened), notes)}`;
+  return result;
+}
 
+/**
+ * The agents this command still owes a batch: those without a batch `<comment id>:<agent>`, and — once the command
+ * was answered — only those its reply says it still owed. An agent that got a batch from a later command is owed
+ * nothing any more. Agents owed nothing keep their domains (capacity 0), so the leftovers read as they did.
+ */
+async function owedAgents(
+  rt: Runtime,
+  request: AssignmentRequest,
+  batches: readonly BatchIssue[],
+  count: RequestCount,
+): Promise<Owed> {
   const mine = batches.filter((b) => b.meta.id === batchId(request.sourceCommentId, b.meta.agent));
-  let owed = (agent: PlanAgent) => !mine.some((b) => sameLogin(b.meta.agent, agent.login));
+  let pending: string[] | null = null;
   if (!request.dryRun) {
     const earlier = await findReplyComment(
       rt.octokit,
@@ -105,67 +131,157 @@ export async function runAssignment(
       request.sourceCommentId,
       rt.botLogin,
     );
-    result.reads++;
-    if (earlier) {
-      // The command was answered before: plan only for agents whose batch it still owed.
-      const pending = decodeMetadata<{ pending?: string[] }>(earlier.body, ASSIGNMENT_KIND)?.pending ?? [];
-      const withoutBatch = owed;
-      owed = (agent) => withoutBatch(agent) && pending.some((p) => sameLogin(p, agent.login));
-    }
+    count.reads++;
+    if (earlier) pending = decodeRecord(earlier.body)?.pending ?? [];
   }
-  // Agents owed nothing still count as taking their domains, so the leftovers read as they did.
-  const agents = request.agents.map((a) => (owed(a) ? a : { ...a, capacity: 0 }));
+  const later = (login: string) =>
+    request.sourceCommentId > 0 &&
+    batches.some((b) => b.meta.sourceCommentId > request.sourceCommentId && sameLogin(b.meta.agent, login));
+  const owes = (agent: PlanAgent) =>
+    !mine.some((b) => sameLogin(b.meta.agent, agent.login)) &&
+    (pending === null || pending.some((p) => sameLogin(p, agent.login))) &&
+    !later(agent.login);
+  return { mine, agents: request.agents.map((a) => (owes(a) ? a : { ...a, capacity: 0 })) };
+}
 
-  const plan = planBatches({
-    registry,
-    status,
-    active: batches.filter((b) => b.state === "OPEN"),
-    agents,
-    options: request.options,
+/** Phase 2, step 2: group the unassigned SPECs by domain and dependencies into one batch per owed agent. */
+function groupSpecs(inputs: AssignmentInputs, owed: Owed, options: PlanOptions): Plan {
+  return planBatches({
+    registry: inputs.registry,
+    status: inputs.status,
+    active: inputs.batches.filter((b) => b.state === "OPEN"),
+    agents: owed.agents,
+    options,
   });
-  const own = new Set(mine.map((b) => b.number));
-  const leftovers = plan.leftovers.filter(
-    (l) => !(l.reason === "in-batch" && l.batch && own.has(l.batch.number)),
-  );
-  result.leftovers = leftovers;
-  const drafts = draftBatches(plan, {
-    registry,
-    batches,
+}
+
+/** The leftovers, less the SPECs this command's own earlier batches hold. */
+function ownLeftovers(plan: Plan, owed: Owed): Leftover[] {
+  const own = new Set(owed.mine.map((b) => b.number));
+  return plan.leftovers.filter((l) => !(l.reason === "in-batch" && l.batch && own.has(l.batch.number)));
+}
+
+/** Phase 2, step 3: generate each batch's message from the template. */
+function generateMessages(inputs: AssignmentInputs, plan: Plan, request: AssignmentRequest): BatchDraft[] {
+  return draftBatches(plan, {
+    registry: inputs.registry,
+    batches: inputs.batches,
     template: request.template,
     sourceCommentId: request.sourceCommentId,
     createdAt: new Date().toISOString(),
-    knowledge,
+    knowledge: inputs.knowledge,
   });
-  const idle = agents
+}
+
+function idleAgents(owed: Owed, plan: Plan): string[] {
+  return owed.agents
     .filter((a) => a.capacity !== 0 && !plan.batches.some((b) => sameLogin(b.agent, a.login)))
     .map((a) => a.login);
-  const report = (batchesReported: ReportedBatch[], notes: string[], pending: string[]) =>
-    [
-      renderAssignmentReply({
-        repo: rt.repo,
-        dryRun: request.dryRun,
-        batches: batchesReported,
-        leftovers,
-        idle,
-        notes,
-        domain: request.options.domain,
-      }),
-      ...(pending.length ? [encodeMetadata(ASSIGNMENT_KIND, { pending })] : []),
-    ].join("\n\n");
+}
 
-  if (request.dryRun) {
-    result.reply = report(
-      drafts.map((d) => ({ title: d.title, meta: d.meta, message: d.message, number: null })),
-      [],
-      [],
-    );
-    return result;
-  }
+interface Tracked {
+  /** Batch issues opened by this run, by batch id. */
+  opened: Map<string, OpenedIssue>;
+  notes: string[];
+}
 
+/**
+ * Phase 2, step 4: write and track. The batch label (and the drivers' labels), one batch issue per draft, then the
+ * links and batch data of every batch of this command (new, or opened by an earlier run), then the drivers' start
+ * signals — each step writing only what GitHub doesn't hold yet, and only while this command holds the planning lock.
+ */
+async function writeAndTrack(
+  rt: Runtime,
+  work: { inputs: AssignmentInputs; owed: Owed; drafts: BatchDraft[] },
+  fence: Fence | null,
+  result: AssignmentResult,
+): Promise<Tracked> {
+  const { inputs, owed, drafts } = work;
   const notes: string[] = [];
+  const current = currentCheck(fence, notes);
+  const run: Run = async (mutations) => {
+    const outcome = await runMutations(rt.octokit, mutations);
+    recordWrites(result, outcome);
+    return outcome;
+  };
+  const involved = [...owed.mine.map((b) => b.meta.agent), ...drafts.map((d) => d.meta.agent)];
+  const userOf = await assignableAgents(rt, involved, result);
+  // The agents' drivers: which batches get a start signal (decided before anything is opened).
+  const drives = await prepareDrives(rt, {
+    drafts,
+    mine: owed.mine,
+    batches: inputs.batches,
+    specOf: specOf(inputs),
+    labelIds: inputs.snapshot.labelIds,
+  });
+  result.reads += drives.reads;
+  const labelId = drafts.length ? await ensureLabels(rt, inputs, drives, current, run) : null;
+  const opened = labelId
+    ? await openBatchIssues(inputs, { drafts, drives, labelId, userOf }, current, run)
+    : new Map<string, OpenedIssue>();
+  result.opened = [...opened.values()].map((i) => i.number);
+  const targets = [
+    ...(await existingTargets(rt, owed.mine, result)),
+    ...openedTargets(drafts, opened, drives, userOf),
+  ];
+  const writes = [
+    ...dataWrites(rt, inputs, targets, drives),
+    ...linkMutations(targets, inputs.batches, inputs.registry, userOf),
+  ];
+  if (writes.length && (await current())) await run(writes);
+  await fire(rt, inputs, targets, drives, current, result, notes);
+  for (const agent of new Set(targets.map((t) => t.meta.agent).filter((a) => !userOf(a))))
+    notes.push(
+      `${quietMention(agent)} can't be assigned in this repository (not a collaborator), so their SPECs stay unassigned; their batch issue mentions them instead.`,
+    );
+  return { opened, notes };
+}
+
+/** Each batch's data (it needs the issue's number) and any drive recorded since: body writes, only where changed. */
+function dataWrites(
+  rt: Runtime,
+  inputs: AssignmentInputs,
+  targets: LinkTarget[],
+  drives: PreparedDrives,
+): Mutation[] {
+  return targets.flatMap((t) => {
+    const meta = drives.recorded(t.meta);
+    const body = bodyWithData(rt, { number: t.number, body: t.body, meta }, specOf(inputs));
+    t.meta = meta;
+    if (body === t.body) return [];
+    t.body = body;
+    return [issueBodyMutation(t.id, body, `batch #${t.number}`)];
+  });
+}
+
+/** The start signals sent by API (Copilot, workflow dispatch), once the batch issues are complete. */
+async function fire(
+  rt: Runtime,
+  inputs: AssignmentInputs,
+  targets: readonly LinkTarget[],
+  drives: PreparedDrives,
+  current: () => Promise<boolean>,
+  result: AssignmentResult,
+  notes: string[],
+): Promise<void> {
+  if (await current()) {
+    const fired = await fireDrives(
+      rt,
+      targets.map((t) => ({ ...t, decision: drives.decision(t.meta) })),
+      inputs.snapshot.repositoryId,
+    );
+    result.reads += fired.reads;
+    result.writes += fired.writes;
+    result.failures.push(...fired.failures);
+    notes.push(...fired.notes);
+  }
+  notes.push(...driveNotes(drives, targets));
+}
+
+/** Whether this command still holds the planning lock; once lost, it writes nothing more (and says so once). */
+function currentCheck(fence: Fence | null, notes: string[]): () => Promise<boolean> {
   let current = true;
-  /** Whether this command still holds the planning lock; once lost, it writes nothing more. */
-  const stillCurrent = async () => {
+  return async () => {
     if (current && fence && !(await fence.isCurrent())) {
       current = false;
       notes.push(
@@ -174,138 +290,117 @@ export async function runAssignment(
     }
     return current;
   };
-  const involved = [...mine.map((b) => b.meta.agent), ...drafts.map((d) => d.meta.agent)];
-  const assignable = involved.length
-    ? await lookupAssignable(rt.octokit, rt.repo, involved)
-    : { users: new Map<string, string>(), requests: 0 };
-  result.reads += assignable.requests;
-  const userOf = (login: string) => assignable.users.get(login.toLowerCase()) ?? null;
-  const run = async (mutations: Mutation[]) => {
-    const outcome = await runMutations(rt.octokit, mutations);
-    recordWrites(result, outcome);
-    return outcome;
-  };
+}
 
-  // The agents' drivers: which batches get a start signal (decided before anything is opened).
-  const specOf = (number: number) => registry.specs.get(refKey({ ...rt.repo, number }));
-  const drives = await prepareDrives(rt, { drafts, mine, batches, specOf, labelIds: snapshot.labelIds });
-  result.reads += drives.reads;
+async function assignableAgents(rt: Runtime, logins: string[], count: RequestCount): Promise<UserOf> {
+  if (!logins.length) return () => null;
+  const assignable = await lookupAssignable(rt.octokit, rt.repo, logins);
+  count.reads += assignable.requests;
+  return (login) => assignable.users.get(login.toLowerCase()) ?? null;
+}
 
-  // 1. The batch label (and the drivers' labels), so batch issues carry them from the moment they exist.
-  let labelId = snapshot.labelIds.get(batchLabel.toLowerCase()) ?? null;
-  const missingLabels = [...(labelId ? [] : [batchLabel]), ...drives.missingLabels];
-  if (drafts.length && missingLabels.length && (await stillCurrent())) {
-    const outcome = await run(
-      missingLabels.map((name) =>
-        createLabelMutation(snapshot.repositoryId, name, name === batchLabel ? "batch" : ""),
-      ),
-    );
-    missingLabels.forEach((name, i) => {
-      const created = (outcome.results[i] as { label?: { id: string } } | null)?.label?.id;
-      if (created) drives.labelIds.set(name.toLowerCase(), created);
-    });
-    labelId = drives.labelIds.get(batchLabel.toLowerCase()) ?? labelId;
-  }
+type Run = (mutations: Mutation[]) => Promise<Awaited<ReturnType<typeof runMutations>>>;
 
-  // 2. One batch issue per planned agent (with its driver's label or mention when it is driven).
-  const opened = new Map<string, { id: string; number: number }>();
-  if (drafts.length && labelId && (await stillCurrent())) {
-    const outcome = await run(
-      drafts.map((d) =>
-        openBatchMutation(
-          snapshot.repositoryId,
-          { title: d.title, body: drives.created(d).body },
-          labelId!,
-          userOf(d.meta.agent),
-          drives.labelsAtCreation(d),
-        ),
-      ),
-    );
-    drafts.forEach((d, i) => {
-      const issue = createdIssue<OpenedIssue>(outcome.results[i]);
-      if (issue) opened.set(d.meta.id, issue);
-    });
-  }
-  result.opened = [...opened.values()].map((i) => i.number);
-
-  // 3. Assignments and sub-issues, for the new batches and for those an earlier delivery opened.
-  const earlierLinks = mine.length
-    ? await readBatchLinks(
-        rt.octokit,
-        mine.map((b) => b.id),
-      )
-    : null;
-  result.reads += earlierLinks?.requests ?? 0;
-  const targets: Target[] = [
-    ...mine.map((b) => ({
-      id: b.id,
-      number: b.number,
-      meta: b.meta,
-      body: b.body,
-      links: earlierLinks?.links.get(b.id) ?? null,
-    })),
-    ...drafts.flatMap((d) => {
-      const issue = opened.get(d.meta.id);
-      if (!issue) return [];
-      const agent = userOf(d.meta.agent) ? [d.meta.agent] : [];
-      const created = drives.created(d);
-      return [
-        {
-          id: issue.id,
-          number: issue.number,
-          meta: created.meta,
-          body: created.body,
-          links: { assignees: agent, subIssues: new Set<number>() },
-        },
-      ];
-    }),
-  ];
-  const links = linkMutations(targets, batches, specOf, userOf);
-  // The batch data (it needs the issue's number) and any drive recorded since, in the same request.
-  const bodies = targets.flatMap((t) => {
-    const meta = drives.recorded(t.meta);
-    const body = bodyWithData(rt, { number: t.number, body: t.body, meta }, specOf);
-    t.meta = meta;
-    if (body === t.body) return [];
-    t.body = body;
-    return [issueBodyMutation(t.id, body, `batch #${t.number}`)];
+/**
+ * The batch label and the drivers' labels, created when the repository lacks them, so batch issues carry them from
+ * the moment they exist. Returns the batch label's id (null when it could not be created).
+ */
+async function ensureLabels(
+  rt: Runtime,
+  inputs: AssignmentInputs,
+  drives: PreparedDrives,
+  current: () => Promise<boolean>,
+  run: Run,
+): Promise<string | null> {
+  const name = rt.config.labels.batch;
+  const known = inputs.snapshot.labelIds.get(name.toLowerCase()) ?? null;
+  const missing = [...(known ? [] : [name]), ...drives.missingLabels];
+  if (!missing.length || !(await current())) return known;
+  const outcome = await run(
+    missing.map((label) =>
+      createLabelMutation(inputs.snapshot.repositoryId, label, label === name ? "batch" : ""),
+    ),
+  );
+  missing.forEach((label, i) => {
+    const created = (outcome.results[i] as { label?: { id: string } } | null)?.label?.id;
+    if (created) drives.labelIds.set(label.toLowerCase(), created);
   });
-  if ((links.length || bodies.length) && (await stillCurrent())) await run([...bodies, ...links]);
+  return drives.labelIds.get(name.toLowerCase()) ?? known;
+}
 
-  // 4. The start signals sent by API (Copilot, workflow dispatch), once the batch issues are complete.
-  const fired = (await stillCurrent())
-    ? await fireDrives(
-        rt,
-        targets.map((t) => ({ ...t, decision: drives.decision(t.meta) })),
-        snapshot.repositoryId,
-      )
-    : null;
-  if (fired) {
-    result.reads += fired.reads;
-    result.writes += fired.writes;
-    result.failures.push(...fired.failures);
-    notes.push(...fired.notes);
-  }
-  notes.push(...driveNotes(drives, targets));
+/** One batch issue per draft, opened with its labels and, when GitHub can assign them, its agent. */
+async function openBatchIssues(
+  inputs: AssignmentInputs,
+  work: { drafts: readonly BatchDraft[]; drives: PreparedDrives; labelId: string; userOf: UserOf },
+  current: () => Promise<boolean>,
+  run: Run,
+): Promise<Map<string, OpenedIssue>> {
+  const { drafts, drives, labelId, userOf } = work;
+  const opened = new Map<string, OpenedIssue>();
+  if (!drafts.length || !(await current())) return opened;
+  const outcome = await run(
+    drafts.map((d) =>
+      openBatchMutation(
+        inputs.snapshot.repositoryId,
+        { title: d.title, body: drives.created(d).body },
+        labelId,
+        userOf(d.meta.agent),
+        drives.labelsAtCreation(d),
+      ),
+    ),
+  );
+  drafts.forEach((d, i) => {
+    const issue = createdIssue<OpenedIssue>(outcome.results[i]);
+    if (issue) opened.set(d.meta.id, issue);
+  });
+  return opened;
+}
 
-  // 5. The reply.
-  const unassignable = [...new Set(targets.map((t) => t.meta.agent).filter((a) => !userOf(a)))];
-  for (const agent of unassignable)
-    notes.push(
-      `${quietMention(agent)} can't be assigned in this repository (not a collaborator), so their SPECs stay unassigned; their batch issue mentions them instead.`,
-    );
-  const pending = drafts.filter((d) => !opened.has(d.meta.id)).map((d) => d.meta.agent);
+/** The batches just opened, as link targets: assigned at creation when GitHub could, with no sub-issues yet. */
+function openedTargets(
+  drafts: readonly BatchDraft[],
+  opened: Map<string, OpenedIssue>,
+  drives: PreparedDrives,
+  userOf: UserOf,
+): LinkTarget[] {
+  return drafts.flatMap((d) => {
+    const issue = opened.get(d.meta.id);
+    if (!issue) return [];
+    const created = drives.created(d);
+    const assignees = userOf(d.meta.agent) ? [d.meta.agent] : [];
+    return [
+      {
+        id: issue.id,
+        number: issue.number,
+        meta: created.meta,
+        body: created.body,
+        links: { assignees, subIssues: new Set<number>() },
+      },
+    ];
+  });
+}
+
+function failureNotes(pending: readonly string[], failures: readonly string[]): string[] {
+  const notes: string[] = [];
   if (pending.length)
     notes.push(
-      `No batch issue could be opened for ${pending.map(quietMention).join(", ")}. Redelivering this command's webhook opens what is missing without opening anything twice.`,
+      `No batch issue could be opened for ${pending.map(quietMention).join(", ")}. Redelivering this command's webhook, or giving the same command again here, opens what is missing without opening anything twice.`,
     );
-  if (result.failures.length)
+  if (failures.length)
     notes.push(
       escapeMentions(
-        `GitHub refused ${result.failures.length} write(s): ${result.failures.slice(0, 10).join("; ")}${result.failures.length > 10 ? "; …" : ""}`,
+        `GitHub refused ${failures.length} write(s): ${failures.slice(0, 10).join("; ")}${failures.length > 10 ? "; …" : ""}. Redelivering this command's webhook, or giving the same command again here, finishes them.`,
       ),
     );
-  const reported: ReportedBatch[] = [
+  return notes;
+}
+
+function reportedBatches(
+  mine: readonly BatchIssue[],
+  drafts: readonly BatchDraft[],
+  opened: Map<string, OpenedIssue>,
+): ReportedBatch[] {
+  return [
     ...mine.map((b) => ({ title: b.title, meta: b.meta, message: null, number: b.number })),
     ...drafts.map((d) => ({
       title: d.title,
@@ -314,42 +409,4 @@ export async function runAssignment(
       number: opened.get(d.meta.id)?.number ?? null,
     })),
   ];
-  result.reply = report(reported, notes, pending);
-  return result;
-}
-
-/** The agent on its batch issue and on each SPEC; each non-shared SPEC a sub-issue. Only what isn't so already. */
-function linkMutations(
-  targets: readonly Target[],
-  batches: readonly BatchIssue[],
-  specOf: (number: number) => { id: string; state: string; assignees: string[] } | undefined,
-  userOf: (login: string) => string | null,
-): Mutation[] {
-  const out: Mutation[] = [];
-  for (const target of targets) {
-    if (!target.links) continue;
-    const { agent } = target.meta;
-    const userId = userOf(agent);
-    if (userId && !target.links.assignees.some((a) => sameLogin(a, agent)))
-      out.push(assignMutation(target.id, userId, `assign @${agent} to batch #${target.number}`));
-    for (const number of target.meta.specs) {
-      const spec = specOf(number);
-      if (spec?.state !== "OPEN") continue;
-      if (userId && !spec.assignees.some((a) => sameLogin(a, agent)))
-        out.push(assignMutation(spec.id, userId, `assign @${agent} to #${number}`));
-      if (target.meta.shared.includes(number) || target.links.subIssues.has(number)) continue;
-      const fromClosedBatch = batches.some(
-        (b) => b.state === "CLOSED" && b.meta.specs.includes(number) && !b.meta.shared.includes(number),
-      );
-      out.push(
-        subIssueMutation(
-          target.id,
-          spec.id,
-          fromClosedBatch,
-          `make #${number} a sub-issue of #${target.number}`,
-        ),
-      );
-    }
-  }
-  return out;
 }

@@ -14,6 +14,7 @@ import { type CommandDefinition, UsageError } from "../shared/command-registry.j
 import type { AppDeps } from "../shared/deps.js";
 import { type AssignmentRequest, runAssignment } from "./assign.js";
 import { openNextBatch } from "./next.js";
+import { assignOrFinishEarlier } from "./resume.js";
 
 const WHO = "write, maintain or admin on the repository, and `commanders`";
 
@@ -68,7 +69,9 @@ function assignCommand(deps: AppDeps, help: CommandHelp, preview: boolean): Comm
       };
       const result = args.dryRun
         ? await runAssignment(ctx, request, null)
-        : await deps.lock.run(planningLockKey(ctx.repo), (fence) => runAssignment(ctx, request, fence));
+        : await deps.lock.run(planningLockKey(ctx.repo), (fence) =>
+            assignOrFinishEarlier(ctx, request, fence),
+          );
       ctx.log.info(
         { reads: result.reads, writes: result.writes, opened: result.opened, failures: result.failures },
         `/batch ${line.name}`,

@@ -11,6 +11,7 @@ import { planningLockKey } from "../../infra/lock.js";
 import type { AppDeps } from "../shared/deps.js";
 import type { RequestCount, Runtime } from "../shared/runtime.js";
 import { runAssignment } from "./assign.js";
+import { finishBatches } from "./finish-batches.js";
 
 export interface NextRequest {
   agent: string;
@@ -48,6 +49,8 @@ export async function openNextBatch(deps: AppDeps, rt: Runtime, request: NextReq
     if (!rt.config.batch["pull-ahead"] && !redelivered) {
       const open = read.batches.filter((b) => b.state === "OPEN" && sameLogin(b.meta.agent, login));
       if (open.length) {
+        // Given again after a half-failed `/batch next`: the open batch gets what it lacks before the refusal.
+        await finishBatches(rt, open, read.batches, fence, result);
         result.why = `${quietMention(login)} still has ${open.map((b) => `#${b.number}`).join(", ")} open: finish it (\`/batch done\`) or return what is left (\`/batch release\`) first. With \`batch.pull-ahead: true\` in \`.github/batch.yml\` an agent may pull its next batch before.`;
         return result;
       }
