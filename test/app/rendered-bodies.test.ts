@@ -163,7 +163,9 @@ describe("rendered bodies", () => {
       <!-- /batchbot:data -->"
     `);
     expect(lastReply(planning)).toMatchInlineSnapshot(`
-      "### 🚀 Opened 1 batch for 3 SPECs
+      "<!-- batchbot:… -->
+
+      ### 🚀 Opened 1 batch for 3 SPECs
 
       | batch | agent | SPECs | priority fixes | new | shared |
       | --- | --- | ---: | ---: | ---: | ---: |
