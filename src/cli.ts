@@ -14,6 +14,7 @@ import {
   readUserFile,
   shownPath,
 } from "./cli/args.js";
+import { BATCH_USAGE, runBatch } from "./cli/batch.js";
 import { REPORT_USAGE, runReport } from "./cli/report.js";
 import { parseAssignArgs, resolveAgents } from "./domain/assign-args.js";
 import {
@@ -293,6 +294,12 @@ export const CLI_COMMANDS: readonly CliCommand[] = [
       "the dashboard's figures (velocity, quality gate, messages) from a `gh issue list --json` export",
     usage: REPORT_USAGE,
     run: (args, io) => runReport(args, io),
+  },
+  {
+    name: "batch",
+    summary: "a batch issue's batch data (the block agents read) from `gh issue view --json body` output",
+    usage: BATCH_USAGE,
+    run: (args, io) => runBatch(args, io),
   },
 ];
 

@@ -1,4 +1,5 @@
 import type { Context, Probot } from "probot";
+import { driverConfigProbe } from "./features/agent-drivers/probe.js";
 import { assignmentCommands, nextCommand } from "./features/assignment/commands.js";
 import { autoNext } from "./features/assignment/next.js";
 import {
@@ -58,7 +59,7 @@ export interface PipelineBase {
  * - `issue_comment.created`: lifecycle message count, and the `/batch` commands (independently)
  * - `issue_comment.deleted`: lifecycle message count
  * - `pull_request.*`, `pull_request_review.*`, `check_run.*`, `status`: quality gate → `follow.specsChanged`
- * - `push`: config check (with the board's probe)
+ * - `push`: config check (with the board's and the agent drivers' probes)
  * - `installation.created`, `installation_repositories.added`: dependencies (every SPEC labelled)
  * - `/batch sync` and the reconcile sweep (`src/jobs/`): dependencies → batch tasks → board and dashboard
  * - batchbot's own writes (`follow`): SPECs changed → batch tasks → board and dashboard; batches opened or changed
@@ -122,7 +123,7 @@ export function pipeline(base: PipelineBase): Pipeline {
   app.on(["check_run.completed", "check_run.rerequested"], gateOnCheckRun(deps));
   app.on("status", gateOnStatus(deps));
 
-  app.on("push", configCheck([boardConfigProbe]));
+  app.on("push", configCheck([boardConfigProbe, driverConfigProbe()]));
   app.on(["installation.created", "installation_repositories.added"], installationSync(deps));
   return { sync: (rt) => syncRepositoryState(rt, syncSteps) };
 }

@@ -222,3 +222,49 @@ describe("batch data commands", () => {
     for (const usage of Object.values(AGENT_COMMANDS)) expect(help).toContain(usage);
   });
 });
+
+describe("the batchbot config check", () => {
+  async function pushConfig(agentsConfig: unknown[], actions: AgentRecords["actions"] = "write") {
+    h?.fake.uninstall();
+    h = createHarness();
+    agents = installAgents(h.fake);
+    agents.actions = actions;
+    const repo = h.fake.repo(REPO);
+    repo.files.set(".github/workflows/agent.yml", "on: workflow_dispatch");
+    repo.filesAt.set("abc123", new Map([[".github/batch.yml", stringify({ agents: agentsConfig })]]));
+    const base = h.issueEvent(REPO, h.fake.addIssue(REPO, { title: "x" }).number, "opened");
+    await h.receive("push", {
+      ref: "refs/heads/main",
+      after: "abc123",
+      commits: [{ added: [], modified: [".github/batch.yml"], removed: [] }],
+      repository: base.repository,
+      installation: base.installation,
+      sender: base.sender,
+    });
+    expect(h.fake.unhandled).toEqual([]);
+    return repo.checkRuns[0]!;
+  }
+  const copilot = { login: "copilot", driver: { copilot: {} } };
+  const dispatch = (workflow: string) => ({ login: "runner", driver: { dispatch: { workflow } } });
+
+  it("says when Copilot has no user token and when a dispatch workflow is missing", async () => {
+    vi.stubEnv("BATCHBOT_COPILOT_TOKEN", "");
+    const run = await pushConfig([copilot, dispatch("missing.yml")]);
+    expect(run).toMatchObject({ conclusion: "neutral" });
+    expect(run.output.summary).toContain(
+      "`agents[0].driver` (copilot): Copilot needs a user token in BATCHBOT_COPILOT_TOKEN",
+    );
+    expect(run.output.summary).toContain("`agents[1].driver`: no workflow `missing.yml`");
+  });
+
+  it("passes drivers that can start their agents", async () => {
+    vi.stubEnv("BATCHBOT_COPILOT_TOKEN", "user-pat");
+    expect(await pushConfig([dispatch("agent.yml"), copilot])).toMatchObject({ conclusion: "success" });
+  });
+
+  it("warns when the app wasn't granted Actions", async () => {
+    const run = await pushConfig([dispatch("agent.yml")], "none");
+    expect(run).toMatchObject({ conclusion: "neutral" });
+    expect(run.output.summary).toContain("grant the app Actions: write");
+  });
+});

@@ -42,7 +42,7 @@ describe("the batchbot executable", () => {
 
   it.each([
     [[], "batchbot: no command (batchbot --help)"],
-    [["deploy"], "batchbot: unknown command deploy; commands: plan, report"],
+    [["deploy"], "batchbot: unknown command deploy; commands: plan, report, batch"],
     [["report", "--repo", "--format", "json"], "batchbot report: --repo needs a value"],
     [["report", "--verbose"], "batchbot report: unknown option --verbose"],
     [["report", "nope.json"], "batchbot report: no such file nope.json"],
