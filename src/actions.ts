@@ -2,9 +2,11 @@ import { realpathSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { pathToFileURL } from "node:url";
 import { pino } from "pino";
-import { createProbot, type Logger, type ProbotOctokit } from "probot";
+import { createProbot, type Logger, type Probot, type ProbotOctokit } from "probot";
 import { batchbot } from "./app.js";
+import type { GitHub } from "./github/graphql.js";
 import { batchbotOctokit, githubClientSettings } from "./infra/github-client.js";
+import { Jobs, localJobSettings } from "./jobs/jobs.js";
 
 /** The login the workflow token acts as: its comments and label changes come from this account. */
 export const ACTIONS_BOT = "github-actions[bot]";
@@ -49,12 +51,15 @@ export async function runInActions(
       Octokit: options.Octokit ?? batchbotOctokit(githubClientSettings(env)),
     },
   });
+  const jobs = new Jobs(localJobSettings());
   await probot.load(
     batchbot({
       botLogin: env.BATCHBOT_BOT_LOGIN ?? ACTIONS_BOT,
       hosts: [...new Set(["github.com", server.host])],
+      jobs,
     }),
   );
+  if (name === "schedule") return sweepRepository(probot, jobs, env.GITHUB_REPOSITORY ?? payload, log);
   try {
     await probot.receive({
       id: `${env.GITHUB_RUN_ID ?? "local"}.${env.GITHUB_RUN_ATTEMPT ?? "1"}`,
@@ -66,6 +71,29 @@ export async function runInActions(
     log.error({ err: error }, `batchbot: handling ${name} failed`);
     return 1;
   }
+}
+
+/**
+ * A `schedule` run (the workflow's cron): the reconcile sweep for the workflow's own repository, what `/batch sync`
+ * runs, writing only drift. There is no app here, so no delivery log to redeliver from.
+ */
+async function sweepRepository(
+  probot: Probot,
+  jobs: Jobs,
+  repository: string | Record<string, unknown>,
+  log: Logger,
+): Promise<number> {
+  const fullName =
+    typeof repository === "string"
+      ? repository
+      : String((repository.repository as { full_name?: string } | undefined)?.full_name ?? "");
+  const [owner, repo] = fullName.split("/");
+  if (!owner || !repo) {
+    log.error("batchbot: a schedule run needs GITHUB_REPOSITORY (owner/name)");
+    return 1;
+  }
+  const sweep = await jobs.reconcileRepository((await probot.auth()) as GitHub, { owner, repo });
+  return sweep.outcome === "failed" ? 1 : 0;
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href)

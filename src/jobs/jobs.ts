@@ -1,11 +1,19 @@
 import { Redis } from "ioredis";
 import type { Probot } from "probot";
+import type { RepoRef } from "../domain/references.js";
+import type { GitHub } from "../github/graphql.js";
 import { LocalLock, type Lock } from "../infra/lock.js";
 import type { Metrics } from "../infra/metrics.js";
 import { RedisLock } from "../infra/redis-lock.js";
 import { type ExclusiveOutcome, runExclusive } from "./exclusive.js";
 import { type JobStore, MemoryJobStore, RedisJobStore } from "./job-store.js";
-import { type SweepReport, type SyncRepositoryState, sweepInstallations } from "./reconcile.js";
+import {
+  type RepositorySweep,
+  reconcileRepository,
+  type SweepReport,
+  type SyncRepositoryState,
+  sweepInstallations,
+} from "./reconcile.js";
 import {
   DEFAULT_REDELIVERY,
   type RedeliveryReport,
@@ -53,6 +61,18 @@ export function jobSettings(
     ...common,
     lock: new RedisLock(redis, { leaseMs: JOB_LEASE_MS, acquireTimeoutMs: 0 }),
     store: new RedisJobStore(redis),
+  };
+}
+
+/** Jobs run only when called, in this process (tests, GitHub Actions). */
+export function localJobSettings(): JobSettings {
+  return {
+    redeliverEveryMs: 0,
+    reconcileEveryMs: 0,
+    lock: new LocalLock(),
+    store: new MemoryJobStore(),
+    concurrency: 2,
+    redelivery: DEFAULT_REDELIVERY,
   };
 }
 
@@ -131,6 +151,16 @@ export class Jobs {
         "reconcile: sweep done",
       );
       return report;
+    });
+  }
+
+  /** Reconciles one repository now, with `octokit` (GitHub Actions: the workflow token; no lock needed there). */
+  async reconcileRepository(octokit: GitHub, repo: RepoRef): Promise<RepositorySweep> {
+    const context = await this.context;
+    return reconcileRepository(octokit, repo, {
+      ...context,
+      botLogin: await context.botLogin(),
+      log: context.app.log.child({ job: "reconcile" }),
     });
   }
 

@@ -66,6 +66,29 @@ describe("GitHub Actions entry", () => {
     expect(h.fake.requests).toEqual([]);
   });
 
+  it("on its schedule, reconciles the workflow's repository: what /batch sync repairs, nothing more", async () => {
+    h = createHarness({ botLogin: ACTIONS_BOT });
+    h.fake.actor = ACTIONS_BOT;
+    // The close of #1 never ran the workflow (a run failed, Actions was down): #2 is still labelled blocked.
+    h.fake.repo("acme/specs").files.set(".github/batch.yml", "validation:\n  b1: [alice]\n  b2: [bob]\n");
+    h.fake.addIssue("acme/specs", {
+      number: 1,
+      labels: ["spec", "validated"],
+      state: "CLOSED",
+      stateReason: "COMPLETED",
+    });
+    h.fake.addIssue("acme/specs", { number: 2, labels: ["spec", "blocked"], body: "Depends on #1" });
+    const env = { ...workflowEnv("schedule", { schedule: "17 */6 * * *" }), GITHUB_REPOSITORY: "acme/specs" };
+    expect(await runInActions(env, { log: silent })).toBe(0);
+    expect(h.fake.issue("acme/specs", 2).labels).toEqual(["spec", "ready"]);
+    // No app here: no delivery log, no installations.
+    expect(h.fake.requests.filter((r) => r.path.startsWith("/app"))).toEqual([]);
+    h.fake.reset();
+    expect(await runInActions(env, { log: silent })).toBe(0);
+    expect(h.fake.writes).toBe(0);
+    expect(await runInActions({ ...env, GITHUB_REPOSITORY: "" }, { log: silent })).toBe(1);
+  });
+
   it("fails clearly without the token or with an unreadable event file", async () => {
     h = createHarness();
     const env = workflowEnv("issues", {});

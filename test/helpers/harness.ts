@@ -2,11 +2,8 @@ import { createRequire } from "node:module";
 import { type Logger, pino } from "pino";
 import { Probot, ProbotOctokit } from "probot";
 import { batchbot } from "../../src/app.js";
-import { LocalLock } from "../../src/infra/lock.js";
 import { Metrics } from "../../src/infra/metrics.js";
-import { MemoryJobStore } from "../../src/jobs/job-store.js";
-import { type JobSettings, Jobs } from "../../src/jobs/jobs.js";
-import { DEFAULT_REDELIVERY } from "../../src/jobs/redeliver.js";
+import { type JobSettings, Jobs, localJobSettings } from "../../src/jobs/jobs.js";
 import { type FakeCheckRun, FakeGitHub, type FakeIssue, type FakeRepo, GHOST } from "./fake-github.js";
 
 const require = createRequire(import.meta.url);
@@ -111,15 +108,7 @@ export function createHarness(options: HarnessOptions = {}): Harness {
     ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
   });
   const metrics = new Metrics();
-  const jobs = new Jobs({
-    redeliverEveryMs: 0,
-    reconcileEveryMs: 0,
-    lock: new LocalLock(),
-    store: new MemoryJobStore(),
-    concurrency: 2,
-    redelivery: DEFAULT_REDELIVERY,
-    ...options.jobs,
-  });
+  const jobs = new Jobs({ ...localJobSettings(), ...options.jobs });
   probot.load(
     batchbot({
       botLogin: options.botLogin ?? BOT,
