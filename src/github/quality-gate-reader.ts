@@ -57,6 +57,12 @@ const SPEC = /* GraphQL */ `
     timelineItems(itemTypes: [CROSS_REFERENCED_EVENT], last: 20) {
       nodes { ... on CrossReferencedEvent { source { ... on PullRequest { ...GatePullRequest } } } }
     }
+    subIssues(first: 100) { nodes { number } }
+    parent {
+      number
+      labels(first: 50) { nodes { name } }
+      closedByPullRequestsReferences(first: 10, includeClosedPrs: true) { nodes { ...GatePullRequest } }
+    }
   }
 `;
 
@@ -179,6 +185,24 @@ interface SpecNode {
   };
   closedByPullRequestsReferences: { nodes: Array<PullRequestNode | null> } | null;
   timelineItems: { nodes: Array<{ source?: Partial<PullRequestNode> } | null> };
+  /** A batch issue's SPECs (its sub-issues); empty for a SPEC. */
+  subIssues?: { nodes: Array<{ number: number } | null> } | null;
+  /** The SPEC's parent: its batch issue, whose closing pull requests count for each of its SPECs. */
+  parent?: {
+    number: number;
+    labels: { nodes: Array<{ name: string }> } | null;
+    closedByPullRequestsReferences: { nodes: Array<PullRequestNode | null> } | null;
+  } | null;
+}
+
+function hasBatchLabel(node: { labels: { nodes: Array<{ name: string }> } | null }, batch: string): boolean {
+  return (node.labels?.nodes ?? []).some((l) => l.name.toLowerCase() === batch.toLowerCase());
+}
+
+/** The SPECs a batch issue among a pull request's closing issues holds: its sub-issues. */
+function batchSpecNumbers(node: SpecNode, batch: string): number[] {
+  if (!hasBatchLabel(node, batch)) return [];
+  return (node.subIssues?.nodes ?? []).flatMap((n) => (n ? [n.number] : []));
 }
 
 type LabelNode = { id: string; name: string } | null;
@@ -377,7 +401,12 @@ async function toSpec(
   const isSelf = (login: string) => sameLogin(login, ctx.botLogin);
   const sticky = comments.find((c) => c.author && isSelf(c.author) && c.body.includes(STICKY_MARKER));
   const prNodes = new Map<number, PullRequestNode>();
-  for (const pr of node.closedByPullRequestsReferences?.nodes ?? [])
+  // A pull request that closes the SPEC's batch issue counts for every SPEC of the batch.
+  const batchPrs =
+    node.parent && hasBatchLabel(node.parent, ctx.labels.batch)
+      ? (node.parent.closedByPullRequestsReferences?.nodes ?? [])
+      : [];
+  for (const pr of [...(node.closedByPullRequestsReferences?.nodes ?? []), ...batchPrs])
     if (pr && sameRepo({ owner: pr.repository.owner.login, repo: pr.repository.name }, ctx.repo))
       prNodes.set(pr.number, pr);
   for (const item of node.timelineItems.nodes) {
@@ -503,13 +532,18 @@ export async function readPullRequestGate(
   const named = parseClosingReferences(view.body, ctx.repo, ctx.hosts)
     .filter((ref) => sameRepo(ref, ctx.repo) && ref.number !== number)
     .map((ref) => ref.number);
-  const linkedByGitHub = closingNodes
+  const linked = closingNodes
     .filter(isSpecNode)
-    .filter((s) => sameRepo({ owner: s.repository.owner.login, repo: s.repository.name }, ctx.repo))
-    .map((s) => s.number);
-  view.closing = [...new Set([...linkedByGitHub, ...named])];
+    .filter((s) => sameRepo({ owner: s.repository.owner.login, repo: s.repository.name }, ctx.repo));
+  const linkedByGitHub = linked.map((s) => s.number);
+  // Closing a batch issue closes none of its SPECs, but the pull request does the batch's work: it counts for each.
+  const namedNodes = known.map((_, i) => data.repository?.[`s${i}`]).filter(isSpecNode);
+  const viaBatch = [...linked, ...namedNodes].flatMap((s) => batchSpecNumbers(s, ctx.labels.batch));
+  view.closing = [...new Set([...linkedByGitHub, ...named, ...viaBatch])];
   snapshot.pullRequest = view;
-  const missing = named.filter((n) => !known.includes(n) && !snapshot.specs.has(n));
+  const missing = [...new Set([...named, ...viaBatch])].filter(
+    (n) => n !== number && !known.includes(n) && !snapshot.specs.has(n),
+  );
   if (missing.length) {
     const more = await readSpecGates(ctx, missing, e2eCheck);
     snapshot.requests += more.requests;
