@@ -272,6 +272,18 @@ describe("/batch discovery", () => {
     expect(entries[0]).toMatchObject({ agent: AGENT, batch: 50, specs: [], domains: ["database"] });
   });
 
+  it("keeps the words as typed: inline code in a discovery, a blocked reason and a found-existing place", async () => {
+    setup();
+    await command(AGENT, "/batch discovery Migrations run with `npm run migrate`");
+    expect(decodeKnowledge(registries()[0]!.body).entries.map((e) => e.text)).toEqual([
+      "Migrations run with `npm run migrate`",
+    ]);
+    await command(AGENT, "/batch found-existing #2 in `src/db/users.ts`");
+    expect(meta().foundExisting).toMatchObject([{ spec: 2, where: "in `src/db/users.ts`" }]);
+    await command(AGENT, "/batch blocked waiting for `db:seed` on staging");
+    expect(report()).toContain("waiting for `db:seed` on staging");
+  });
+
   it("concurrent discoveries on two app instances all land in one registry", async () => {
     setup();
     h.fake.label(h.fake.repo(R), "knowledge");

@@ -73,6 +73,50 @@ describe("parseCommands (property)", () => {
     );
   });
 
+  it("keeps the arguments as typed, inline code included (detection alone ignores code)", () => {
+    const word = fc.oneof(
+      fc.constantFrom(
+        "`npm run migrate`",
+        "``a ` b``",
+        "`x`",
+        "`",
+        "``",
+        "@alice",
+        "#12",
+        "--force",
+        "é",
+        "🙂",
+      ),
+      fc.string({ maxLength: 12 }).map((s) => s.replace(/[\r\n<>]/g, "")),
+    );
+    const text = fc.array(word, { maxLength: 8 }).map((w) => w.join(" "));
+    fc.assert(
+      fc.property(fc.constantFrom("discovery", "blocked", "found-existing", "stage"), text, (name, args) => {
+        const [command] = parseCommands(`Thanks!\n/batch ${name} ${args}\nbye`);
+        expect(command?.name).toBe(name);
+        expect(command?.rest).toBe(args.trim().slice(0, 2000));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it.each([
+    ["/batch discovery Migrations run with `npm run migrate`", "Migrations run with `npm run migrate`"],
+    ["/batch blocked waiting for `db:seed` to pass", "waiting for `db:seed` to pass"],
+    ["/batch found-existing #12 in `src/db/migrate.ts`", "#12 in `src/db/migrate.ts`"],
+    ["/batch discovery use `x` <!-- hidden --> here", "use `x`  here"],
+    ["<!-- note -->/batch discovery use `x` <!-- hidden --> here", "use `x`   here"],
+    ["/batch discovery`npm test` passes", "`npm test` passes"],
+  ])("%s keeps its words", (line, rest) => {
+    expect(parseCommands(line)).toEqual([
+      { name: line.match(/\/batch (\w[\w-]*)/)?.[1] ?? "discovery", args: rest.split(/\s+/), rest },
+    ]);
+  });
+
+  it("still ignores a command inside inline code or a quote", () => {
+    expect(parseCommands("`/batch assign`\n> /batch assign\n    /batch assign")).toEqual([]);
+  });
+
   it("runs nothing inside an unclosed code fence", () => {
     fc.assert(
       fc.property(body, (text) => {
