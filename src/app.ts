@@ -1,4 +1,5 @@
 import type { ApplicationFunction, ApplicationFunctionOptions, Probot } from "probot";
+import type { BurstTiming } from "./features/dependencies/bursts.js";
 import { botIdentity } from "./github/identity.js";
 import { LocalLock, type Lock } from "./infra/lock.js";
 import { Metrics } from "./infra/metrics.js";
@@ -19,6 +20,8 @@ export interface BatchbotOptions {
   maxWebhookBytes?: number;
   /** The periodic jobs (redelivery, reconcile sweep), started with the app; the server passes them (src/main.ts). */
   jobs?: Jobs;
+  /** How edits of one issue in a burst are folded into one run (`BURST_TIMING` by default). */
+  editBursts?: BurstTiming;
 }
 
 export function defaultHosts(env: NodeJS.ProcessEnv = process.env): string[] {
@@ -32,6 +35,7 @@ export function batchbot(options: BatchbotOptions = {}): ApplicationFunction {
       hosts: options.hosts ?? defaultHosts(),
       botLogin: botIdentity(app, options.botLogin ?? process.env.BATCHBOT_BOT_LOGIN),
       lock: options.lock ?? new LocalLock(),
+      ...(options.editBursts ? { editBursts: options.editBursts } : {}),
     };
     const { sync } = pipeline(base);
     const metrics = options.metrics ?? new Metrics();

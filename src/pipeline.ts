@@ -16,6 +16,7 @@ import {
 } from "./features/board-and-dashboard/events.js";
 import { syncRepositoryState } from "./features/board-and-dashboard/sync-state.js";
 import { configCheck } from "./features/config-check/events.js";
+import { type BurstTiming, editBursts } from "./features/dependencies/bursts.js";
 import { dependencySync, installationSync, labelsSyncStep } from "./features/dependencies/events.js";
 import { lifecycleCommands } from "./features/lifecycle/commands.js";
 import { countMessages } from "./features/lifecycle/events.js";
@@ -48,6 +49,8 @@ export interface PipelineBase {
   hosts: readonly string[];
   botLogin: () => Promise<string>;
   lock: Lock;
+  /** How edits of one issue in a burst fold into one run (`BURST_TIMING` by default). */
+  editBursts?: BurstTiming;
 }
 
 /**
@@ -92,7 +95,7 @@ export function pipeline(base: PipelineBase): Pipeline {
   ];
   app.on(
     ISSUE_ACTIONS.map((a) => `issues.${a}` as const),
-    issueEvents(deps, issueSteps),
+    issueEvents(deps, issueSteps, base.editBursts),
   );
 
   // `/batch sync` and the reconcile sweep: dependencies → batch tasks → (in the entry) board and dashboard.
@@ -128,14 +131,20 @@ export function pipeline(base: PipelineBase): Pipeline {
   return { sync: (rt) => syncRepositoryState(rt, syncSteps) };
 }
 
-/** A person's `issues` event through `steps`, in order, until one says stop. */
-function issueEvents(deps: AppDeps, steps: readonly IssueStep[]) {
+/**
+ * A person's `issues` event through `steps`, in order, until one says stop. Edits of one issue that arrive while
+ * a run for it is in progress fold into one run after it, over the latest state (`editBursts`).
+ */
+function issueEvents(deps: AppDeps, steps: readonly IssueStep[], timing?: BurstTiming) {
+  const edits = editBursts(timing);
   return async (context: Context<"issues">): Promise<void> => {
     if (await fromSelf(deps, context)) return;
-    const rt = await runtimeOf(deps, context);
-    if (!rt) return;
-    const payload = context.payload as unknown as IssuesPayload;
-    const event: IssueEvent = { context, payload, rt, openDashboards: null };
-    for (const step of steps) if ((await step(event)) === "stop") return;
+    const key = `${context.payload.repository.full_name}#${context.payload.issue.number}`.toLowerCase();
+    await edits(key, context.payload as unknown as IssuesPayload, async (payload) => {
+      const rt = await runtimeOf(deps, context);
+      if (!rt) return;
+      const event: IssueEvent = { context, payload, rt, openDashboards: null };
+      for (const step of steps) if ((await step(event)) === "stop") return;
+    });
   };
 }

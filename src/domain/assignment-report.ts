@@ -120,7 +120,9 @@ function describeLeftover(leftover: Leftover, repo: RepoRef): string {
   switch (leftover.reason) {
     case "blocked": {
       const problems = leftover.problems ?? [];
-      const named = new Set(problems.flatMap((p) => (p.kind === "cycle" ? p.path : [p.ref])).map(refKey));
+      const named = new Set(
+        problems.flatMap((p) => (p.kind === "cycle" ? p.path : "ref" in p ? [p.ref] : [])).map(refKey),
+      );
       const waiting = (leftover.waitingOn ?? []).filter((w) => !named.has(refKey(w.ref)));
       const why = [
         ...problems.map((p) => describeProblem(p, repo)),
@@ -151,6 +153,7 @@ function describeWaiting(w: WaitingOn, repo: RepoRef): string {
 function describeProblem(problem: DependencyProblem, repo: RepoRef): string {
   if (problem.kind === "cycle")
     return `dependency cycle ${problem.path.map((r) => shortRef(r, repo)).join(" → ")}`;
+  if (problem.kind === "too-many") return `names more than ${problem.limit} dependencies`;
   if (problem.kind === "unreadable")
     return `depends on ${shortRef(problem.ref, repo)}, which batchbot can't read`;
   return `depends on ${shortRef(problem.ref, repo)}, closed as ${problem.reason}`;

@@ -165,3 +165,15 @@ function isBatchData(value: unknown): value is BatchData {
     Array.isArray(data.specs)
   );
 }
+
+/**
+ * The body with its batch data narrowed to `specs` (the batch's SPECs now: `/batch release` takes some out), in
+ * their batch order. Unchanged (the same string) when the block already lists exactly those, or has none.
+ */
+export function withBatchSpecs(body: string, specs: readonly number[]): string {
+  const data = parseBatchData(body);
+  if (!data) return body;
+  const kept = specs.flatMap((n) => data.specs.filter((s) => s.number === n));
+  if (kept.length === data.specs.length && kept.every((s, i) => s === data.specs[i])) return body;
+  return withBatchData(body, { ...data, specs: kept.map((s, i) => ({ ...s, order: i + 1 })) });
+}

@@ -1,5 +1,6 @@
 import type { BatchMeta } from "./batch.js";
 import { withBatchMeta, withReport, withTaskChecks } from "./batch-body.js";
+import { withBatchSpecs } from "./batch-data.js";
 import {
   type BatchProgress,
   batchProgress,
@@ -54,5 +55,6 @@ export function updateBatch(input: BatchUpdateInput): BatchUpdate {
   });
   body = withReport(body, renderBatchReport(changed, progress, input.text));
   body = withBatchMeta(body, changed);
+  body = withBatchSpecs(body, changed.specs);
   return { body, meta: changed, progress, changed: body !== input.body, completed };
 }

@@ -1,4 +1,5 @@
 import type { BatchConfig } from "./config.js";
+import { MAX_DEPENDENCIES } from "./dependencies.js";
 import type { DependencyGraph } from "./graph.js";
 import { type IssueRef, parseRefKey, type RepoRef, refKey, shortRef } from "./references.js";
 import { hasLabel, type IssueState, type Spec, type StateReason } from "./spec.js";
@@ -12,7 +13,8 @@ export type DependencyStatus =
 export type DependencyProblem =
   | { kind: "cycle"; path: IssueRef[] }
   | { kind: "unreadable"; ref: IssueRef }
-  | { kind: "not-planned"; ref: IssueRef; reason: string };
+  | { kind: "not-planned"; ref: IssueRef; reason: string }
+  | { kind: "too-many"; limit: number };
 
 export interface Readiness {
   ready: boolean;
@@ -43,6 +45,7 @@ export type StatusLookup = (ref: IssueRef, key?: string) => DependencyStatus;
 export function assessReadiness(spec: Spec, status: StatusLookup, graph: DependencyGraph): Readiness {
   const waitingOn: IssueRef[] = [];
   const problems: DependencyProblem[] = [];
+  if (spec.tooManyDependencies) problems.push({ kind: "too-many", limit: MAX_DEPENDENCIES });
   const cycle = graph.cycleThrough(spec.key);
   if (cycle) problems.push({ kind: "cycle", path: cycle.map(parseRefKey) });
   for (let i = 0; i < spec.dependencies.length; i++) {
@@ -99,6 +102,10 @@ export function renderDependencyProblems(
           ? `- **Self-dependency**: ${path.join(" → ")}: ${path[0]} depends on itself. Remove it from the dependency list.`
           : `- **Dependency cycle**: ${path.join(" → ")}. Break the cycle by removing one of these dependencies.`,
       );
+    } else if (problem.kind === "too-many") {
+      lines.push(
+        `- **Too many dependencies**: this SPEC names more than ${problem.limit}, the most batchbot reads for one SPEC. Split it into smaller SPECs, or name fewer dependencies.`,
+      );
     } else if (problem.kind === "unreadable") {
       lines.push(
         `- **Unreadable dependency** ${shortRef(problem.ref, home)}: it does not exist or batchbot has no access to it. Fix the reference or install batchbot on that repository.`,
@@ -118,5 +125,6 @@ export function problemsEqual(a: readonly DependencyProblem[], b: readonly Depen
 
 function problemKey(p: DependencyProblem): string {
   if (p.kind === "cycle") return `cycle:${p.path.map(refKey).join(">")}`;
+  if (p.kind === "too-many") return `too-many:${p.limit}`;
   return `${p.kind}:${refKey(p.ref)}${p.kind === "not-planned" ? `:${p.reason}` : ""}`;
 }

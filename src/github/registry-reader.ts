@@ -5,7 +5,7 @@ import { chunk, type GitHub, graphqlPartial } from "./graphql.js";
 
 /** What every read of SPEC issues selects per issue; `toIssueRecord` turns it into an `IssueRecord`. */
 export const ISSUE_RECORD_FIELDS =
-  "id databaseId number title body state stateReason createdAt updatedAt closedAt labels(first: 50) { nodes { name } } assignees(first: 20) { nodes { login } }";
+  "id databaseId number title body state stateReason createdAt updatedAt closedAt labels(first: 50) { nodes { name } } assignees(first: 20) { nodes { login } } comments { totalCount }";
 
 /** The registry page query, with one aliased `label(name:)` per label batchbot writes. */
 export function registryDocument(labelCount: number): string {
@@ -41,6 +41,7 @@ export interface IssueNode {
   closedAt: string | null;
   labels: { nodes: Array<{ name: string }> } | null;
   assignees: { nodes: Array<{ login: string }> } | null;
+  comments?: { totalCount: number } | null;
 }
 
 interface RegistryPage {
@@ -76,6 +77,7 @@ export function toIssueRecord(node: IssueNode): IssueRecord {
     createdAt: node.createdAt,
     updatedAt: node.updatedAt,
     closedAt: node.closedAt,
+    ...(node.comments ? { commentCount: node.comments.totalCount } : {}),
   };
 }
 
@@ -125,7 +127,8 @@ export interface ExternalIssue {
   databaseId: number | null;
 }
 
-export const LOOKUPS_PER_REQUEST = 50;
+/** Aliased look-ups per GraphQL request (each costs one point: 100 stays far inside GitHub's node limit). */
+export const LOOKUPS_PER_REQUEST = 100;
 
 export function lookupDocument(count: number): string {
   const variables: string[] = [];
@@ -146,7 +149,7 @@ interface LookupNode {
     | null;
 }
 
-/** States of issues outside the registry (other repositories, issues here without the SPEC label), 50 per request. */
+/** States of issues outside the registry (other repositories, issues here without the SPEC label), 100 per request. */
 export async function lookupIssues(
   octokit: GitHub,
   refs: readonly IssueRef[],

@@ -214,6 +214,21 @@ describe("guards", () => {
   });
 });
 
+describe("batch data after the batch changes", () => {
+  it("drops a released SPEC from the block", async () => {
+    const planning = setup("none", { count: 3 });
+    await command(planning, "/batch assign");
+    const [batch] = batchIssues();
+    expect(parseBatchData(batch!.body)?.specs.map((s) => s.number)).toEqual([1, 2, 3]);
+    await h.receive("issue_comment", h.commentEvent(REPO, batch!.number, "bot", "/batch release #2"));
+    const data = expectBlock(h.fake.issue(REPO, batch!.number));
+    expect(data.specs.map((s) => [s.number, s.order])).toEqual([
+      [1, 1],
+      [3, 2],
+    ]);
+  });
+});
+
 describe("batch data commands", () => {
   it("lists only commands batchbot has, with their usage as /batch help gives it", async () => {
     const planning = setup("none");

@@ -276,7 +276,7 @@ describe("configuration", () => {
 });
 
 describe("installation", () => {
-  it("labels every SPEC of the repositories it is installed on, without mirroring or comments", async () => {
+  it("labels every SPEC of the repositories it is installed on and explains problems, without mirroring", async () => {
     h = createHarness();
     spec(1);
     spec(2, "Depends on #1");
@@ -295,6 +295,10 @@ describe("installation", () => {
     ]);
     expect(h.fake.issue(R, 2).blockedBy).toEqual([]);
     expect(h.fake.requests.some((r) => r.path.includes("/comments"))).toBe(false);
+    // Only #3 has a problem (a self-dependency): one sticky comment, on it alone.
+    expect([stickies(1), stickies(2)]).toEqual([[], []]);
+    expect(stickies(3)).toHaveLength(1);
+    expect(stickies(3)[0]!.body).toContain("#3 → #3");
   });
 });
 

@@ -11,6 +11,7 @@ import {
   parseBatchData,
   REPORT_RESERVE,
   withBatchData,
+  withBatchSpecs,
 } from "../../src/domain/batch-data.js";
 import { parseConfig } from "../../src/domain/config.js";
 import { acceptanceCriteria } from "../../src/domain/spec-criteria.js";
@@ -101,6 +102,17 @@ describe("batch data block", () => {
     // The report batchbot adds later goes after it.
     const reported = withReport(next, "report");
     expect(parseBatchData(reported)?.batch).toBe(13);
+  });
+
+  it("narrows to the batch's SPECs after a release, renumbering the order, and changes nothing otherwise", () => {
+    const body = withBatchData("# Batch\n", buildBatchData(input()));
+    expect(withBatchSpecs(body, [3, 4, 5])).toBe(body);
+    const released = withBatchSpecs(body, [3, 5]);
+    expect(parseBatchData(released)?.specs.map((s) => [s.number, s.order])).toEqual([
+      [3, 1],
+      [5, 2],
+    ]);
+    expect(withBatchSpecs("no block", [1])).toBe("no block");
   });
 
   it("keeps the body under GitHub's limit with room for the report: criteria shrink, then the readable copy goes", () => {

@@ -32,7 +32,7 @@ const documents: Array<[string, string]> = [
   ["registry page, no labels", registryDocument(0)],
   ["registry page, 2 labels", registryDocument(2)],
   ["lookup of 1 issue", lookupDocument(1)],
-  ["lookup of 50 issues", lookupDocument(50)],
+  ["lookup of 100 issues", lookupDocument(100)],
   ["sticky comments of 1 issue", stickyDocument(1)],
   ["sticky comments of 50 issues", stickyDocument(50)],
   ["recent comments", RECENT_COMMENTS_QUERY],

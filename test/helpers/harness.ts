@@ -2,6 +2,7 @@ import { createRequire } from "node:module";
 import { type Logger, pino } from "pino";
 import { Probot, ProbotOctokit } from "probot";
 import { batchbot } from "../../src/app.js";
+import type { BurstTiming } from "../../src/features/dependencies/bursts.js";
 import { Metrics } from "../../src/infra/metrics.js";
 import { type JobSettings, Jobs, localJobSettings } from "../../src/jobs/jobs.js";
 import { type FakeCheckRun, FakeGitHub, type FakeIssue, type FakeRepo, GHOST } from "./fake-github.js";
@@ -89,6 +90,11 @@ export interface HarnessOptions {
   hosts?: string[];
   /** Settings of `h.jobs` (no timers, an in-process lock and memory by default). */
   jobs?: Partial<JobSettings>;
+  /**
+   * How edits of one issue in a burst fold (src/features/dependencies/bursts.ts). By default no quiet period: an
+   * edit runs at once unless a run of its issue is in flight (then once after it), so sequential tests don't wait.
+   */
+  editBursts?: BurstTiming;
 }
 
 export function createHarness(options: HarnessOptions = {}): Harness {
@@ -114,6 +120,7 @@ export function createHarness(options: HarnessOptions = {}): Harness {
       botLogin: options.botLogin ?? BOT,
       jobs,
       metrics,
+      editBursts: options.editBursts ?? { quietMs: 0, maxWaitMs: 0 },
       ...(options.hosts ? { hosts: options.hosts } : {}),
     }),
   );

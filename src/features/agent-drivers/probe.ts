@@ -32,14 +32,14 @@ export function driverConfigProbe(env: NodeJS.ProcessEnv = process.env): ConfigP
         );
       if (found === "forbidden")
         findings.push(
-          `\`${path}\`: batchbot can't use GitHub Actions here: grant the app Actions: write (${DOCS}#dispatch).`,
+          `\`${path}\`: batchbot can't use GitHub Actions here: grant the app Actions: write (${DOCS}#dispatch-driver).`,
         );
     }
     if (workflows.size) {
       const permission = await actionsPermission(octokit);
       if (permission !== null && permission !== "write")
         findings.push(
-          `A dispatch driver needs the app's Actions: write permission; it has ${permission} (${DOCS}#dispatch).`,
+          `A dispatch driver needs the app's Actions: write permission; it has ${permission} (${DOCS}#dispatch-driver).`,
         );
     }
     return findings;
@@ -56,11 +56,11 @@ async function copilotFindings(
   const token = copilotToken(env);
   if (!token)
     return [
-      `${where}: Copilot needs a user token in ${COPILOT_TOKEN_ENV} (installation tokens are refused); until it is set these batches open undriven (${DOCS}#copilot).`,
+      `${where}: Copilot needs a user token in ${COPILOT_TOKEN_ENV} (installation tokens are refused); until it is set these batches open undriven (${DOCS}#copilot-driver).`,
     ];
   if (!(await findCopilot(copilotClient(octokit, token), repo)))
     return [
-      `${where}: Copilot's coding agent is not among this repository's assignable actors for the user of ${COPILOT_TOKEN_ENV} (not enabled, or no Copilot seat) (${DOCS}#copilot).`,
+      `${where}: Copilot's coding agent is not among this repository's assignable actors for the user of ${COPILOT_TOKEN_ENV} (not enabled, or no Copilot seat) (${DOCS}#copilot-driver).`,
     ];
   return [];
 }

@@ -15,16 +15,15 @@ import {
   statusLookup,
   withVersion,
 } from "../../domain/registry.js";
-import { hasLabel, type IssueRecord, isSpec, type Spec } from "../../domain/spec.js";
-import { withSection } from "../../domain/sticky.js";
+import { hasLabel, type IssueRecord, isSpec, type Spec, toSpec } from "../../domain/spec.js";
 import { mirrorDependencyLinks } from "../../github/dependency-links.js";
-import { createLabelMutation, labelMutations, stickyMutation } from "../../github/issue-writer.js";
+import { createLabelMutation, labelMutations } from "../../github/issue-writer.js";
 import { describeFailures, type Mutation, recordWrites, runMutations } from "../../github/mutations.js";
 import { type ExternalIssue, lookupIssues, readRegistry } from "../../github/registry-reader.js";
-import { readStickyComments } from "../../github/sticky-reader.js";
 import type { RequestCount, Runtime } from "../shared/runtime.js";
+import { explanationsToCheck, explanationWrites } from "./explanations.js";
 
-export const DEPENDENCY_SECTION = "dependencies";
+export { DEPENDENCY_SECTION } from "./explanations.js";
 
 /** A change to one issue, as a webhook tells it. */
 export interface IssueChange {
@@ -152,11 +151,17 @@ export async function syncAfterChange(rt: Runtime, change: IssueChange): Promise
 
   const openAfter = affected.map((k) => after.specs.get(k)).filter((s): s is Spec => s?.state === "OPEN");
   const beforeSpecs = before ? affected.map((k) => before.specs.get(k)).filter((s): s is Spec => !!s) : [];
+  // The text this event carries: native relations mirror it (see `mirrorWritten`).
+  const written =
+    change.mirror && isSpec(change.current, rt.config)
+      ? toSpec(change.current, rt.repo, rt.config, rt.hosts)
+      : null;
   const external = await lookupExternal(
     rt,
     dedupe([
       ...externalReferences(after, openAfter),
       ...(before ? externalReferences(before, beforeSpecs) : []),
+      ...(written ? externalReferences(after, [written]) : []),
     ]),
     report,
   );
@@ -211,25 +216,7 @@ export async function syncAfterChange(rt: Runtime, change: IssueChange): Promise
     report.labelChanges.push({ number: plan.number, change: plan.change });
   }
 
-  if (stickyCandidates.length) {
-    const { stickies, requests } = await readStickyComments(
-      rt.octokit,
-      rt.repo,
-      stickyCandidates.map((c) => c.number),
-      rt.botLogin,
-    );
-    report.reads += requests;
-    for (const candidate of stickyCandidates) {
-      const target = stickies.get(candidate.number);
-      if (!target) continue;
-      const next = withSection(target.comment?.body, DEPENDENCY_SECTION, candidate.text);
-      const mutation = stickyMutation(target.subjectId, target.comment, next, `#${candidate.number}`);
-      if (mutation) {
-        mutations.push(mutation);
-        report.stickyChanges.push(candidate.number);
-      }
-    }
-  }
+  mutations.push(...(await explanationWrites(rt, stickyCandidates, report)));
 
   if (mutations.length) {
     const outcome = await runMutations(rt.octokit, mutations);
@@ -237,23 +224,42 @@ export async function syncAfterChange(rt: Runtime, change: IssueChange): Promise
   }
 
   const changedSpec = after.specs.get(key);
-  if (change.mirror && changedSpec?.state === "OPEN") {
+  // A body past the dependency cap mirrors nothing: it is blocked until it names fewer.
+  if (written && changedSpec?.state === "OPEN" && !written.tooManyDependencies) {
     const idOf = (ref: IssueRef) =>
       after.specs.get(refKey(ref))?.databaseId ?? external.get(refKey(ref))?.databaseId ?? null;
-    const previousDeps = before?.specs.get(key)?.dependencies ?? [];
-    const links = await mirrorDependencyLinks(
-      rt.octokit,
-      rt.repo,
-      changedSpec.number,
-      idSet(changedSpec.dependencies, idOf, changedSpec.databaseId),
-      idSet(previousDeps, idOf, changedSpec.databaseId),
-    );
-    report.reads += 1;
-    report.writes += links.requests - 1;
-    report.failures.push(...links.failures);
+    await mirrorWritten(rt, written, before?.specs.get(key)?.dependencies ?? [], idOf, report);
   }
   return report;
 }
+
+/**
+ * Native "blocked by" relations for the text an event (or a burst of edits, `editBursts`) carries: the
+ * dependencies `written` names now, against those `previous` (the text before it, which the run before mirrored)
+ * named. Both come from the event, not from the registry read, so consecutive runs chain: a relation is removed
+ * only if the text the last run mirrored named it, whatever the body was when GitHub answered the read.
+ */
+async function mirrorWritten(
+  rt: Runtime,
+  written: Spec,
+  previous: readonly IssueRef[],
+  idOf: (ref: IssueRef) => number | null,
+  report: SyncReport,
+): Promise<void> {
+  const links = await mirrorDependencyLinks(
+    rt.octokit,
+    rt.repo,
+    written.number,
+    idSet(written.dependencies, idOf, written.databaseId),
+    idSet(previous, idOf, written.databaseId),
+  );
+  report.reads += 1;
+  report.writes += links.requests - 1;
+  report.failures.push(...links.failures);
+}
+
+/** GitHub keeps at most 50 native "blocked by" relations per issue: the first 50 dependencies are mirrored. */
+export const MAX_NATIVE_BLOCKED_BY = 50;
 
 function idSet(
   refs: readonly IssueRef[],
@@ -264,6 +270,7 @@ function idSet(
   for (const ref of refs) {
     const id = idOf(ref);
     if (id !== null && id !== self) ids.add(id);
+    if (ids.size === MAX_NATIVE_BLOCKED_BY) break;
   }
   return ids;
 }
@@ -272,7 +279,11 @@ function dedupe(refs: IssueRef[]): IssueRef[] {
   return [...new Map(refs.map((r) => [refKey(r), r])).values()];
 }
 
-/** Labels every SPEC of a repository (installation): readiness labels only, no comments, no relations. */
+/**
+ * Labels every SPEC of a repository and explains the problems of each in its sticky comment (installation,
+ * `/batch sync`). Comments are read only of open SPECs with a problem and of SPECs labelled `blocked` (which may
+ * hold an explanation from before); native relations are left alone.
+ */
 export async function syncRepository(rt: Runtime): Promise<SyncReport> {
   const report = emptyReport();
   const { snapshot, registry } = await loadRegistry(rt, report);
@@ -286,6 +297,7 @@ export async function syncRepository(rt: Runtime): Promise<SyncReport> {
     }))
     .filter((p) => !isNoChange(p.change));
   const mutations = await labelWrites(rt, snapshot, plans, report);
+  mutations.push(...(await explanationWrites(rt, explanationsToCheck(registry, lookup, rt.config), report)));
   if (mutations.length) {
     const outcome = await runMutations(rt.octokit, mutations);
     recordWrites(report, outcome);

@@ -1,0 +1,68 @@
+import type { BatchConfig } from "../../domain/config.js";
+import { renderDependencyProblems, type StatusLookup } from "../../domain/readiness.js";
+import { type Registry, readinessOf } from "../../domain/registry.js";
+import { hasLabel } from "../../domain/spec.js";
+import { withSection } from "../../domain/sticky.js";
+import { stickyMutation } from "../../github/issue-writer.js";
+import type { Mutation } from "../../github/mutations.js";
+import { readStickyComments } from "../../github/sticky-reader.js";
+import type { RequestCount, Runtime } from "../shared/runtime.js";
+
+export const DEPENDENCY_SECTION = "dependencies";
+
+/** A SPEC whose explanation may need writing: `text` is what it should say (`null`: nothing, remove it). */
+export interface Explanation {
+  number: number;
+  text: string | null;
+}
+
+/**
+ * The explanations a whole-repository sync checks: every open SPEC with a problem, and every SPEC labelled
+ * `blocked` that has comments (only those can hold an explanation from before: a problem always blocks, and the
+ * explanation is a comment). No other SPEC's comments are read, so a repository without problems costs none.
+ */
+export function explanationsToCheck(
+  registry: Registry,
+  lookup: StatusLookup,
+  config: BatchConfig,
+): Explanation[] {
+  const out: Explanation[] = [];
+  for (const spec of registry.specs.values()) {
+    const problems = spec.state === "OPEN" ? (readinessOf(registry, spec.key, lookup)?.problems ?? []) : [];
+    const mayHoldOne = hasLabel(spec.labels, config.labels.blocked) && spec.commentCount !== 0;
+    if (problems.length === 0 && !mayHoldOne) continue;
+    out.push({ number: spec.number, text: renderDependencyProblems(problems, registry.repo) });
+  }
+  return out;
+}
+
+/**
+ * The writes that make each explanation's section of batchbot's sticky comment say `text`: its comments are read
+ * (50 issues per request), and only sections that differ are written. Changed issues are added to `changed`.
+ */
+export async function explanationWrites(
+  rt: Runtime,
+  explanations: readonly Explanation[],
+  report: RequestCount & { stickyChanges: number[] },
+): Promise<Mutation[]> {
+  if (explanations.length === 0) return [];
+  const { stickies, requests } = await readStickyComments(
+    rt.octokit,
+    rt.repo,
+    explanations.map((c) => c.number),
+    rt.botLogin,
+  );
+  report.reads += requests;
+  const mutations: Mutation[] = [];
+  for (const { number, text } of explanations) {
+    const target = stickies.get(number);
+    if (!target) continue;
+    const next = withSection(target.comment?.body, DEPENDENCY_SECTION, text);
+    const mutation = stickyMutation(target.subjectId, target.comment, next, `#${number}`);
+    if (mutation) {
+      mutations.push(mutation);
+      report.stickyChanges.push(number);
+    }
+  }
+  return mutations;
+}
