@@ -29,38 +29,67 @@ const sizeBound = bounded(
   MAX_BATCH_SIZE,
   `batchbot's cap on a batch; GitHub holds at most ${MAX_SUB_ISSUES} sub-issues per parent`,
 );
-const range = (min: number, max: number, what: string) =>
+const range = (min: number, max: number, what: string, description: string) =>
   z
     .strictObject({
       min: sizeBound.default(min).describe(`Fewest ${what} a batch aims for (0 to ${MAX_BATCH_SIZE}).`),
       max: sizeBound.min(1).default(max).describe(`Most ${what} in one batch (1 to ${MAX_BATCH_SIZE}).`),
     })
     .refine((r) => r.min <= r.max, { message: "min must not exceed max" })
-    .prefault({});
+    .prefault({})
+    .describe(description);
 
 export const configSchema = z.strictObject({
   labels: z
     .strictObject({
-      spec: labelName.default("spec"),
-      partial: labelName.default("partial"),
-      blocked: labelName.default("blocked"),
-      ready: labelName.default("ready"),
-      batch: labelName.default("batch"),
-      "in-review": labelName.default("in-review"),
-      "changes-requested": labelName.default("changes-requested"),
-      validated: labelName.default("validated"),
-      "found-existing": labelName.default("found-existing"),
-      knowledge: labelName.default("knowledge"),
-      dashboard: labelName.default("batch-dashboard"),
-      "domain-prefix": z.string().min(1).default("domain:"),
-      "priority-prefix": z.string().min(1).default("priority:"),
+      spec: labelName.default("spec").describe("Label that makes an issue a SPEC."),
+      partial: labelName
+        .default("partial")
+        .describe("A partly done SPEC: planned first, as a priority fix, with its `## Remaining` section."),
+      blocked: labelName
+        .default("blocked")
+        .describe("Set on open SPECs with an open, unreadable or not-planned dependency."),
+      ready: labelName
+        .default("ready")
+        .describe("Set on open SPECs whose dependencies are all closed as completed."),
+      batch: labelName.default("batch").describe("The batch issues that /batch assign and /batch next open."),
+      "in-review": labelName
+        .default("in-review")
+        .describe("Set on a SPEC while a pull request closing it is open and not a draft."),
+      "changes-requested": labelName
+        .default("changes-requested")
+        .describe("Set on a SPEC when a validator asked for changes and nothing validated it since."),
+      validated: labelName.default("validated").describe("Set on a SPEC once B1 and B2 approved it."),
+      "found-existing": labelName
+        .default("found-existing")
+        .describe("Set on a SPEC satisfied by existing code (/batch found-existing)."),
+      knowledge: labelName.default("knowledge").describe("The knowledge registry issue (/batch discovery)."),
+      dashboard: labelName.default("batch-dashboard").describe("The dashboard issue."),
+      "domain-prefix": z
+        .string()
+        .min(1)
+        .default("domain:")
+        .describe(
+          "Labels starting with this give a SPEC's domain: `domain:database` is the domain database.",
+        ),
+      "priority-prefix": z
+        .string()
+        .min(1)
+        .default("priority:")
+        .describe("Labels starting with this give a SPEC's priority: critical, high, medium or low."),
     })
-    .prefault({}),
+    .prefault({})
+    .describe("Names of the labels batchbot reads and writes."),
   batch: z
     .strictObject({
-      size: range(8, 10, "SPECs"),
-      "priority-fixes": range(3, 4, "priority fixes (partial SPECs)"),
-      "new-work": range(5, 6, "new SPECs"),
+      size: range(8, 10, "SPECs", "SPECs per batch."),
+      "priority-fixes": range(
+        3,
+        4,
+        "priority fixes (partial SPECs)",
+        "Priority fixes per batch: SPECs labelled partial, listed first.",
+      ),
+      "new-work": range(5, 6, "new SPECs", "New implementations per batch."),
       overlap: bounded(
         10,
         "batchbot's cap on SPECs shared between batches; it may not exceed `size.max` either",
@@ -69,8 +98,14 @@ export const configSchema = z.strictObject({
         .describe(
           "SPECs a batch may share with other batches of the same plan (0 to 10, and at most `size.max`).",
         ),
-      "pull-ahead": z.boolean().default(false),
-      "auto-next": z.boolean().default(false),
+      "pull-ahead": z
+        .boolean()
+        .default(false)
+        .describe("Allow /batch next while the agent still has an open batch."),
+      "auto-next": z
+        .boolean()
+        .default(false)
+        .describe("Open the agent's next batch as soon as one completes."),
       "max-driven-per-day": z
         .number()
         .int()
@@ -83,11 +118,31 @@ export const configSchema = z.strictObject({
       message: "overlap must not exceed size.max (a batch can't share more SPECs than it holds)",
       path: ["overlap"],
     })
-    .prefault({}),
+    .prefault({})
+    .describe("The shape of every batch (the framework's defaults)."),
   agents: z
-    .array(z.strictObject({ login, domains: z.array(z.string().min(1)).default([]), driver: driverSchema }))
-    .default([]),
-  commanders: z.array(principal).default([]),
+    .array(
+      z
+        .strictObject({
+          login: login.describe("The agent's GitHub login."),
+          domains: z
+            .array(z.string().min(1))
+            .default([])
+            .describe(
+              "Domains the agent takes, exclusively: SPECs of these domains and SPECs without a domain. Empty: any SPEC.",
+            ),
+          driver: driverSchema,
+        })
+        .describe("An agent: its login, the domains it takes, how its runs start."),
+    )
+    .default([])
+    .describe("The agents /batch assign plans for when none are named."),
+  commanders: z
+    .array(principal)
+    .default([])
+    .describe(
+      "Users and @org/teams who may plan (/batch assign, /batch next), besides write, maintain and admin.",
+    ),
   bots: z
     .array(login)
     .default([])
@@ -96,34 +151,66 @@ export const configSchema = z.strictObject({
     ),
   validation: z
     .strictObject({
-      b1: z.array(principal).default([]),
-      b2: z.array(principal).default([]),
-      "dismiss-stale": z.boolean().default(true),
-      "e2e-check": z.string().min(1).nullable().default(null),
-      distinct: z.boolean().default(true),
+      b1: z
+        .array(principal)
+        .default([])
+        .describe("Users and @org/teams who validate as B1; empty: any collaborator with write access."),
+      b2: z
+        .array(principal)
+        .default([])
+        .describe("Users and @org/teams who validate as B2; empty: any collaborator with write access."),
+      "dismiss-stale": z
+        .boolean()
+        .default(true)
+        .describe("A push voids approvals of older commits, unless the new head has the same tree."),
+      "e2e-check": z
+        .string()
+        .min(1)
+        .nullable()
+        .default(null)
+        .describe("A check run or commit status that must succeed on the pull request's head; null: none."),
+      distinct: z.boolean().default(true).describe("One person can't fill both B1 and B2."),
     })
     .nullable()
-    .default(null),
+    .default(null)
+    .describe(
+      "The B1/B2 quality gate's validators. null: any collaborator with write access validates, B1 and B2 two different people.",
+    ),
   project: z
     .union([
-      z.strictObject({
-        owner: z.string().min(1),
-        number: z.number().int().positive().max(MAX_GRAPHQL_INT, `at most ${MAX_GRAPHQL_INT} (GraphQL Int)`),
-      }),
-      z.strictObject({
-        url: z
-          .string()
-          .regex(
-            /^https?:\/\/[^/]+\/(?:orgs|users)\/[^/]+\/projects\/\d+\/?$/,
-            "a project URL such as https://github.com/orgs/acme/projects/3",
-          ),
-      }),
+      z
+        .strictObject({
+          owner: z.string().min(1).describe("The organisation that owns the project."),
+          number: z
+            .number()
+            .int()
+            .positive()
+            .max(MAX_GRAPHQL_INT, `at most ${MAX_GRAPHQL_INT} (GraphQL Int)`)
+            .describe("The project's number, from its address."),
+        })
+        .describe("A project by owner and number."),
+      z
+        .strictObject({
+          url: z
+            .string()
+            .regex(
+              /^https?:\/\/[^/]+\/(?:orgs|users)\/[^/]+\/projects\/\d+\/?$/,
+              "a project URL such as https://github.com/orgs/acme/projects/3",
+            )
+            .describe("The project's address."),
+        })
+        .describe("A project by its address."),
     ])
     .nullable()
-    .default(null),
+    .default(null)
+    .describe("The Projects (v2) board batchbot keeps in sync; null: none."),
   dashboard: z
-    .strictObject({ enabled: z.boolean().default(true), pin: z.boolean().default(true) })
-    .prefault({}),
+    .strictObject({
+      enabled: z.boolean().default(true).describe("Keep a dashboard issue."),
+      pin: z.boolean().default(true).describe("Pin the dashboard issue when batchbot opens it."),
+    })
+    .prefault({})
+    .describe("The dashboard issue: one per repository, opened with the first batch."),
 });
 
 export type BatchConfig = z.output<typeof configSchema>;
