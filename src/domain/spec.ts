@@ -90,7 +90,6 @@ export function toSpec(
     createdAt: issue.createdAt,
     updatedAt: issue.updatedAt,
     closedAt: issue.closedAt,
-    ...(issue.commentCount !== undefined ? { commentCount: issue.commentCount } : {}),
     key: refKey({ owner: repo.owner, repo: repo.repo, number: issue.number }),
     repo,
     domains,

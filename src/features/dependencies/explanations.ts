@@ -1,7 +1,7 @@
 import type { BatchConfig } from "../../domain/config.js";
 import { renderDependencyProblems, type StatusLookup } from "../../domain/readiness.js";
 import { type Registry, readinessOf } from "../../domain/registry.js";
-import { hasLabel } from "../../domain/spec.js";
+import { hasLabel, type IssueRecord } from "../../domain/spec.js";
 import { withSection } from "../../domain/sticky.js";
 import { stickyMutation } from "../../github/issue-writer.js";
 import type { Mutation } from "../../github/mutations.js";
@@ -25,11 +25,14 @@ export function explanationsToCheck(
   registry: Registry,
   lookup: StatusLookup,
   config: BatchConfig,
+  issues: readonly IssueRecord[],
 ): Explanation[] {
+  // `commentCount` is unknown (undefined) when the read didn't ask: then any SPEC may hold one.
+  const commented = new Set(issues.filter((i) => i.commentCount !== 0).map((i) => i.number));
   const out: Explanation[] = [];
   for (const spec of registry.specs.values()) {
     const problems = spec.state === "OPEN" ? (readinessOf(registry, spec.key, lookup)?.problems ?? []) : [];
-    const mayHoldOne = hasLabel(spec.labels, config.labels.blocked) && spec.commentCount !== 0;
+    const mayHoldOne = hasLabel(spec.labels, config.labels.blocked) && commented.has(spec.number);
     if (problems.length === 0 && !mayHoldOne) continue;
     out.push({ number: spec.number, text: renderDependencyProblems(problems, registry.repo) });
   }

@@ -297,7 +297,13 @@ export async function syncRepository(rt: Runtime): Promise<SyncReport> {
     }))
     .filter((p) => !isNoChange(p.change));
   const mutations = await labelWrites(rt, snapshot, plans, report);
-  mutations.push(...(await explanationWrites(rt, explanationsToCheck(registry, lookup, rt.config), report)));
+  mutations.push(
+    ...(await explanationWrites(
+      rt,
+      explanationsToCheck(registry, lookup, rt.config, snapshot.issues),
+      report,
+    )),
+  );
   if (mutations.length) {
     const outcome = await runMutations(rt.octokit, mutations);
     recordWrites(report, outcome);
