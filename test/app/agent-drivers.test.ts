@@ -196,6 +196,19 @@ describe("guards", () => {
     expect(reply(planning)).toContain("`batch-paused` is set");
   });
 
+  it("a batch-paused label on the batch issue stops its retried drive", async () => {
+    const planning = setup({ dispatch: { workflow: "agent.yml" } });
+    agents.actions = "read";
+    const payload = await command(planning, "/batch assign", "p1");
+    const [batch] = batchIssues();
+    batch!.labels.push("batch-paused");
+    h.fake.label(h.fake.repo(REPO), "batch-paused");
+    agents.actions = "write";
+    await h.receive("issue_comment", payload, "p1");
+    expect(agents.dispatches).toEqual([]);
+    expect(decodeBatchMeta(h.fake.issue(REPO, batch!.number).body)?.driven).toBeUndefined();
+  });
+
   it("the per-agent daily cap holds", async () => {
     const planning = setup({ label: "go" }, { count: 3, config: { batch: { "max-driven-per-day": 2 } } });
     for (let i = 0; i < 3; i++) await command(planning, "/batch assign --size 1");

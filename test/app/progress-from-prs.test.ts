@@ -3,6 +3,7 @@ import { stringify } from "yaml";
 import { reportSection } from "../../src/domain/batch-body.js";
 import { GATE_CHECK } from "../../src/domain/quality-gate-report.js";
 import type { FakeIssue } from "../helpers/fake-github.js";
+import { projectsOf } from "../helpers/fake-projects.js";
 import { createHarness, type Harness } from "../helpers/harness.js";
 
 const REPO = "acme/specs";
@@ -10,12 +11,16 @@ let h: Harness;
 afterEach(() => h?.fake.uninstall());
 
 /** Three SPECs in one batch of `copilot`, opened by `/batch assign`; Copilot's pull requests come from `Copilot`. */
-async function batchOfThree(): Promise<FakeIssue> {
+async function batchOfThree(
+  config: Record<string, unknown> = {},
+  before: (h: Harness) => void = () => {},
+): Promise<FakeIssue> {
   h = createHarness();
+  before(h);
   const repo = h.fake.repo(REPO);
   repo.collaborators.set("lead", "maintain");
   repo.collaborators.set("copilot", "write");
-  repo.files.set(".github/batch.yml", stringify({ agents: [{ login: "copilot" }] }));
+  repo.files.set(".github/batch.yml", stringify({ agents: [{ login: "copilot" }], ...config }));
   for (const n of [1, 2, 3])
     h.fake.addIssue(REPO, { number: n, title: `SPEC ${n}`, labels: ["spec"], author: "lead" });
   const planning = h.fake.addIssue(REPO, { title: "Planning", author: "lead" }).number;
@@ -58,6 +63,19 @@ describe("progress from pull requests, without relay", () => {
     expect(h.fake.writes).toBe(0);
     await h.receive("issue_comment", h.commentEvent(REPO, 1, "lead", "/batch approve b1"));
     for (const n of [1, 2, 3]) expect(labelsOf(n)).toContain("in-review");
+  });
+
+  it("moves the batch's SPECs to In review on the board", async () => {
+    const statuses = ["Blocked", "Ready", "In batch", "In review", "Changes requested", "Validated", "Done"];
+    let project: ReturnType<ReturnType<typeof projectsOf>["addProject"]> | undefined;
+    const batch = await batchOfThree({ project: { owner: "acme", number: 3 } }, (harness) => {
+      project = projectsOf(harness.fake).addProject("acme", { number: 3, statusOptions: statuses });
+    });
+    const status = (n: number) => projectsOf(h.fake).value(project!, h.fake.issue(REPO, n).id, "Status");
+    expect(status(1)).toBe("In batch");
+    await openPullRequest(23, `Fixes #${batch.number}`);
+    for (const n of [1, 2, 3]) expect(status(n)).toBe("In review");
+    expect(h.fake.unhandled).toEqual([]);
   });
 
   it("a draft pull request is not in review yet", async () => {

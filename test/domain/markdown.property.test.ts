@@ -121,7 +121,7 @@ describe("visibleLines against a CommonMark parser (property)", () => {
         const reference = dependenciesInLines(referenceLines(text), HOME).map(refKey);
         expect(scanned, JSON.stringify(text)).toEqual(reference);
       }),
-      { numRuns: Number(process.env.MD_RUNS ?? 1500) },
+      { numRuns: Number(process.env.MD_RUNS ?? 1000) },
     );
   });
 });
