@@ -1,7 +1,7 @@
 import { type BatchMeta, decodeBatchMeta } from "../domain/batch.js";
 import type { RepoRef } from "../domain/references.js";
 import type { IssueRecord } from "../domain/spec.js";
-import { chunk, type GitHub, graphqlPartial } from "./graphql.js";
+import { chunk, type GitHub, graphqlPartial, nodesOf } from "./graphql.js";
 import { toIssueRecord } from "./registry-reader.js";
 
 /** A SPEC as the lifecycle reads it: the registry's record, its assignees' node ids and its parent issue. */
@@ -127,7 +127,7 @@ function emptySnapshot(): BatchSnapshot {
 function toSpecState(node: SpecNode): SpecState {
   return {
     ...toIssueRecord({ ...node, assignees: node.assignees }),
-    assigneeIds: new Map((node.assignees?.nodes ?? []).map((a) => [a.login.toLowerCase(), a.id])),
+    assigneeIds: new Map(nodesOf(node.assignees).map((a) => [a.login.toLowerCase(), a.id])),
     parent: node.parent?.number ?? null,
   };
 }
@@ -138,9 +138,9 @@ function toBatchState(node: BatchNode): BatchState {
     number: node.number,
     state: node.state,
     body: node.body ?? "",
-    labels: node.labels?.nodes.map((l) => l.name) ?? [],
+    labels: nodesOf(node.labels).map((l) => l.name),
     meta: decodeBatchMeta(node.body),
-    subIssues: new Set(node.subIssues?.nodes.map((s) => s.number) ?? []),
+    subIssues: new Set(nodesOf(node.subIssues).map((s) => s.number)),
   };
 }
 
@@ -241,7 +241,7 @@ function collectSpecBatch(snapshot: BatchSnapshot, value: unknown): void {
   snapshot.specs.set(node.number, toSpecState(node));
   if (!node.parent) return;
   snapshot.batches.set(node.parent.number, toBatchState(node.parent));
-  for (const sub of node.parent.subIssues?.nodes ?? [])
+  for (const sub of nodesOf(node.parent.subIssues))
     if (isIssue(sub) && !snapshot.specs.has(sub.number)) snapshot.specs.set(sub.number, toSpecState(sub));
 }
 

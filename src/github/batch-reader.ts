@@ -1,6 +1,6 @@
 import { type BatchIssue, decodeBatchMeta } from "../domain/batch.js";
 import type { RepoRef } from "../domain/references.js";
-import type { GitHub } from "./graphql.js";
+import { type GitHub, nodesOf } from "./graphql.js";
 
 export const BATCHES_QUERY = /* GraphQL */ `
   query BatchbotBatches($owner: String!, $name: String!, $label: String!, $cursor: String) {
@@ -17,7 +17,13 @@ interface BatchesPage {
   repository: {
     issues: {
       pageInfo: { hasNextPage: boolean; endCursor: string | null };
-      nodes: Array<{ id: string; number: number; state: "OPEN" | "CLOSED"; title: string; body: string }>;
+      nodes: Array<{
+        id: string;
+        number: number;
+        state: "OPEN" | "CLOSED";
+        title: string;
+        body: string;
+      } | null> | null;
     };
   } | null;
 }
@@ -43,7 +49,7 @@ export async function readBatches(
       cursor,
     });
     if (!page.repository) throw new Error(`repository ${repo.owner}/${repo.repo} is not readable`);
-    for (const node of page.repository.issues.nodes) {
+    for (const node of nodesOf(page.repository.issues)) {
       const meta = decodeBatchMeta(node.body);
       if (meta) batches.push({ ...node, body: node.body ?? "", meta });
     }

@@ -1,6 +1,6 @@
 import type { BatchDraft } from "../domain/batch-message.js";
 import type { RepoRef } from "../domain/references.js";
-import { chunk, type GitHub, graphqlPartial } from "./graphql.js";
+import { chunk, type GitHub, graphqlPartial, type Nodes, nodesOf } from "./graphql.js";
 import type { Mutation } from "./mutations.js";
 
 /** The batch issue, opened with its label (so `readBatches` finds it at once) and, when possible, its agent. */
@@ -77,14 +77,14 @@ export async function lookupAssignable(
     const document = `query BatchbotAssignable($owner: String!, $name: String!${variables}) {\n  repository(owner: $owner, name: $name) {\n${fields}\n  }\n}`;
     requests++;
     const { data } = await graphqlPartial<{
-      repository: Record<string, { nodes: Array<{ id: string; login: string }> } | null> | null;
+      repository: Record<string, Nodes<{ id: string; login: string }>> | null;
     }>(octokit, document, {
       owner: repo.owner,
       name: repo.repo,
       ...Object.fromEntries(group.map((login, i) => [`q${i}`, login])),
     });
     group.forEach((login, i) => {
-      const match = data?.repository?.[`a${i}`]?.nodes.find((u) => u.login.toLowerCase() === login);
+      const match = nodesOf(data?.repository?.[`a${i}`]).find((u) => u.login.toLowerCase() === login);
       if (match) users.set(login, match.id);
     });
   }
@@ -130,8 +130,8 @@ export async function readBatchLinks(
       const node = data?.[`b${i}`];
       if (!node?.id) return;
       links.set(id, {
-        assignees: node.assignees?.nodes.map((a) => a.login) ?? [],
-        subIssues: new Set(node.subIssues?.nodes.map((s) => s.number) ?? []),
+        assignees: nodesOf(node.assignees).map((a) => a.login),
+        subIssues: new Set(nodesOf(node.subIssues).map((s) => s.number)),
       });
     });
   }

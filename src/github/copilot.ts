@@ -1,6 +1,6 @@
 import { COPILOT_LOGIN } from "../domain/agent-driver.js";
 import type { RepoRef } from "../domain/references.js";
-import type { GitHub } from "./graphql.js";
+import { type GitHub, nodesOf } from "./graphql.js";
 
 /**
  * Copilot's coding agent, as GitHub's docs ("Using Copilot cloud agent via the API") describe it: found among the
@@ -39,7 +39,7 @@ export async function findCopilot(client: GitHub, repo: RepoRef): Promise<string
   const data = await client.graphql<{
     repository: { suggestedActors: { nodes: Array<{ login: string; id?: string } | null> } } | null;
   }>(FIND_COPILOT, { owner: repo.owner, name: repo.repo, headers });
-  const actor = data.repository?.suggestedActors.nodes.find((n) => n?.login === COPILOT_LOGIN);
+  const actor = nodesOf(data?.repository?.suggestedActors).find((n) => n.login === COPILOT_LOGIN);
   return actor?.id ?? null;
 }
 

@@ -1,6 +1,6 @@
 import { PAUSE_LABEL } from "../domain/agent-driver.js";
 import type { RepoRef } from "../domain/references.js";
-import { chunk, type GitHub, graphqlPartial } from "./graphql.js";
+import { chunk, type GitHub, graphqlPartial, nodesOf } from "./graphql.js";
 import { atLeast, permissionOf } from "./permissions.js";
 
 export interface DriveGuards {
@@ -65,7 +65,7 @@ export async function readDriveGuards(
       ids,
       ...(i === 0 ? { owner: repo.owner, name: repo.repo, pause: PAUSE_LABEL } : {}),
     });
-    for (const node of data?.nodes ?? []) {
+    for (const node of nodesOf(data)) {
       if (!node?.id) continue;
       // A ghost (deleted) author can't be vouched for.
       const logins = [node.author?.login ?? null, node.editor?.login].filter((l) => l !== undefined);
@@ -74,9 +74,9 @@ export async function readDriveGuards(
         logins.map((l) => l ?? ""),
       );
     }
-    for (const issue of data?.repository?.label?.issues.nodes ?? []) {
+    for (const issue of nodesOf(data?.repository?.label?.issues)) {
       guards.pausedIssues.add(issue.number);
-      if (issue.labels.nodes.some((l) => l.name.toLowerCase() === dashboardLabel.toLowerCase()))
+      if (nodesOf(issue.labels).some((l) => l.name.toLowerCase() === dashboardLabel.toLowerCase()))
         guards.dashboardPaused = true;
     }
   }

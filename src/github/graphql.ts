@@ -32,3 +32,11 @@ export function chunk<T>(items: readonly T[], size: number): T[][] {
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
 }
+
+/** A connection as GitHub's schema declares it: the connection, its `nodes` list and each node may be null. */
+export type Nodes<T> = { nodes?: ReadonlyArray<T | null> | null } | null | undefined;
+
+/** The nodes of a connection that are there: GitHub may answer `null` for the list or any item of it. */
+export function nodesOf<T>(connection: Nodes<T>): T[] {
+  return (connection?.nodes ?? []).filter((n): n is T => n != null);
+}

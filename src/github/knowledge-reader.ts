@@ -1,5 +1,5 @@
 import type { RepoRef } from "../domain/references.js";
-import type { GitHub } from "./graphql.js";
+import { type GitHub, type Nodes, nodesOf } from "./graphql.js";
 
 export const KNOWLEDGE_QUERY = /* GraphQL */ `
   query BatchbotKnowledge($owner: String!, $name: String!, $label: String!) {
@@ -36,13 +36,13 @@ export async function readKnowledgeIssues(
     repository: {
       id: string;
       label: { id: string } | null;
-      issues: { nodes: KnowledgeIssue[] };
+      issues: Nodes<KnowledgeIssue>;
     } | null;
   }>(KNOWLEDGE_QUERY, { owner: repo.owner, name: repo.repo, label });
   if (!data.repository) throw new Error(`repository ${repo.owner}/${repo.repo} is not readable`);
   return {
     repositoryId: data.repository.id,
     labelId: data.repository.label?.id ?? null,
-    issues: data.repository.issues.nodes.map((n) => ({ ...n, body: n.body ?? "" })),
+    issues: nodesOf(data.repository.issues).map((n) => ({ ...n, body: n.body ?? "" })),
   };
 }

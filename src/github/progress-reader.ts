@@ -3,7 +3,7 @@ import type { BoardItem } from "../domain/board-plan.js";
 import type { ProjectRef } from "../domain/project-ref.js";
 import type { RepoRef } from "../domain/references.js";
 import type { IssueRecord } from "../domain/spec.js";
-import { type GitHub, type GraphqlError, graphqlPartial } from "./graphql.js";
+import { type GitHub, type GraphqlError, graphqlPartial, nodesOf } from "./graphql.js";
 import {
   type BoardProject,
   boardItemOf,
@@ -168,7 +168,7 @@ export async function readProgress(
     if (first) {
       snapshot.repositoryId = repository.id;
       snapshot.dashboardLabelId = repository.dashboardLabel?.id ?? null;
-      snapshot.dashboards = repository.dashboards?.nodes ?? [];
+      snapshot.dashboards = nodesOf(repository.dashboards);
       if (project) {
         const resolved = projectFromOwner(project, data.projectOwner, errors);
         snapshot.project = resolved.project;
@@ -180,13 +180,13 @@ export async function readProgress(
       const item = projectId ? boardItemOf(items, projectId) : null;
       if (item) snapshot.items.set(contentId, item);
     };
-    for (const node of repository.specs?.nodes ?? []) {
+    for (const node of nodesOf(repository.specs)) {
       snapshot.specs.push(toIssueRecord(node));
-      if (node.timelineItems.nodes.some((e) => e?.label?.name.toLowerCase() === changesRequested))
+      if (nodesOf(node.timelineItems).some((e) => e.label?.name.toLowerCase() === changesRequested))
         snapshot.changesRequestedEver.add(node.number);
       keepItem(node.id, node.projectItems);
     }
-    for (const { projectItems, ...node } of repository.batches?.nodes ?? []) {
+    for (const { projectItems, ...node } of nodesOf(repository.batches)) {
       const meta = decodeBatchMeta(node.body);
       if (!meta) continue;
       snapshot.batches.push({ ...node, body: node.body ?? "", meta });

@@ -7,7 +7,7 @@ import {
   type BoardStatus,
 } from "../domain/board-state.js";
 import { describeProject, type ProjectRef } from "../domain/project-ref.js";
-import type { GraphqlError } from "./graphql.js";
+import { type GraphqlError, nodesOf } from "./graphql.js";
 import type { Mutation } from "./mutations.js";
 
 /**
@@ -74,7 +74,7 @@ export function projectFromOwner(
       problem: `${describeProject(ref)} can't be read${error ? ` (${error.message})` : ""}. ${PERMISSION_HINT}`,
     };
   }
-  const fields = node.fields.nodes
+  const fields = nodesOf(node.fields)
     .filter((f): f is Partial<BoardField> => !!f?.id && !!f.name && !!f.dataType)
     .map((f) => ({
       id: f.id!,
@@ -87,7 +87,7 @@ export function projectFromOwner(
 
 /** The item of `projectId` among an issue's project items, with the values of batchbot's fields. */
 export function boardItemOf(items: ProjectItemsNode | null | undefined, projectId: string): BoardItem | null {
-  const node = items?.nodes.find((n) => n?.project.id === projectId);
+  const node = nodesOf(items).find((n) => n.project?.id === projectId);
   if (!node) return null;
   const values: BoardItem["values"] = {};
   for (const key of BOARD_FIELD_KEYS) {

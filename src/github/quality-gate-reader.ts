@@ -8,7 +8,7 @@ import type { IssueState, StateReason } from "../domain/spec.js";
 import { type CommentRecord, type StageCommand, stageCommandsOf } from "../domain/stage-commands.js";
 import { STICKY_MARKER } from "../domain/sticky.js";
 import type { ExistingCheckRun } from "./checks.js";
-import { type GitHub, graphqlPartial } from "./graphql.js";
+import { type GitHub, graphqlPartial, type Nodes, nodesOf } from "./graphql.js";
 import type { ExistingComment } from "./issue-writer.js";
 
 const REVIEW = "id author { login } state submittedAt authorCanPushToRepository commit { oid tree { oid } }";
@@ -195,14 +195,14 @@ interface SpecNode {
   } | null;
 }
 
-function hasBatchLabel(node: { labels: { nodes: Array<{ name: string }> } | null }, batch: string): boolean {
-  return (node.labels?.nodes ?? []).some((l) => l.name.toLowerCase() === batch.toLowerCase());
+function hasBatchLabel(node: { labels: Nodes<{ name: string }> }, batch: string): boolean {
+  return nodesOf(node.labels).some((l) => l.name.toLowerCase() === batch.toLowerCase());
 }
 
 /** The SPECs a batch issue among a pull request's closing issues holds: its sub-issues. */
 function batchSpecNumbers(node: SpecNode, batch: string): number[] {
   if (!hasBatchLabel(node, batch)) return [];
-  return (node.subIssues?.nodes ?? []).flatMap((n) => (n ? [n.number] : []));
+  return nodesOf(node.subIssues).map((n) => n.number);
 }
 
 type LabelNode = { id: string; name: string } | null;
@@ -313,9 +313,9 @@ function toPullRequest(
   ctx: GateReadContext,
   e2eCheck: string | null,
 ): PullRequestView {
-  const head = node.commits.nodes.at(-1)?.commit;
+  const head = nodesOf(node.commits).at(-1)?.commit;
   const atHead = head?.oid === node.headRefOid ? head : null;
-  const contexts = (atHead?.statusCheckRollup?.contexts.nodes ?? []).filter((c): c is ContextNode => !!c);
+  const contexts = nodesOf(atHead?.statusCheckRollup?.contexts);
   const slug = ctx.botLogin.replace(/\[bot\]$/, "");
   const own = contexts.find(
     (c): c is Extract<ContextNode, { __typename: "CheckRun" }> =>
@@ -327,7 +327,7 @@ function toPullRequest(
   const seen = new Set<string>();
   const reviews: GateReview[] = [];
   const pushers = new Set<string>();
-  for (const r of [...(node.latestOpinionatedReviews?.nodes ?? []), ...(node.reviews?.nodes ?? [])]) {
+  for (const r of [...nodesOf(node.latestOpinionatedReviews), ...nodesOf(node.reviews)]) {
     const review = toReview(r);
     if (review && r.authorCanPushToRepository) pushers.add(review.author.toLowerCase());
     if (review && !seen.has(r.id)) {
@@ -369,7 +369,7 @@ async function toSpec(
   e2eCheck: string | null,
 ): Promise<{ spec: SpecView; requests: number }> {
   let requests = 0;
-  let comments: Array<CommentRecord & { id: string }> = node.comments.nodes.map((c) => ({
+  let comments: Array<CommentRecord & { id: string }> = nodesOf(node.comments).map((c) => ({
     id: c.id,
     author: c.author?.login ?? null,
     editor: c.editor?.login ?? null,
@@ -404,12 +404,12 @@ async function toSpec(
   // A pull request that closes the SPEC's batch issue counts for every SPEC of the batch.
   const batchPrs =
     node.parent && hasBatchLabel(node.parent, ctx.labels.batch)
-      ? (node.parent.closedByPullRequestsReferences?.nodes ?? [])
+      ? nodesOf(node.parent.closedByPullRequestsReferences)
       : [];
-  for (const pr of [...(node.closedByPullRequestsReferences?.nodes ?? []), ...batchPrs])
+  for (const pr of [...nodesOf(node.closedByPullRequestsReferences), ...batchPrs])
     if (pr && sameRepo({ owner: pr.repository.owner.login, repo: pr.repository.name }, ctx.repo))
       prNodes.set(pr.number, pr);
-  for (const item of node.timelineItems.nodes) {
+  for (const item of nodesOf(node.timelineItems)) {
     const pr = item?.source as PullRequestNode | undefined;
     if (!pr?.number || !pr.repository || prNodes.has(pr.number)) continue;
     if (!sameRepo({ owner: pr.repository.owner.login, repo: pr.repository.name }, ctx.repo)) continue;
@@ -426,8 +426,8 @@ async function toSpec(
       title: node.title,
       state: node.state,
       stateReason: node.stateReason,
-      labels: node.labels?.nodes.map((l) => l.name) ?? [],
-      assignees: node.assignees?.nodes.map((a) => a.login) ?? [],
+      labels: nodesOf(node.labels).map((l) => l.name),
+      assignees: nodesOf(node.assignees).map((a) => a.login),
       commands: stageCommandsOf(comments, isSelf),
       pullRequests: [...prNodes.values()].map((pr) => toPullRequest(pr, ctx, e2eCheck)),
       sticky: sticky ? { id: sticky.id, body: sticky.body } : null,
@@ -520,7 +520,7 @@ export async function readPullRequestGate(
   );
   const node = data.repository?.pullRequest;
   if (!node) throw new Error(`pull request #${number} is not readable`);
-  const closingNodes = node.closingIssuesReferences?.nodes ?? [];
+  const closingNodes = nodesOf(node.closingIssuesReferences);
   await collect(
     data,
     ctx,

@@ -1,7 +1,7 @@
 import { type DependencyStatus, dependencyStatus } from "../domain/readiness.js";
 import { type IssueRef, type RepoRef, refKey } from "../domain/references.js";
 import type { IssueRecord, IssueState, StateReason } from "../domain/spec.js";
-import { chunk, type GitHub, graphqlPartial } from "./graphql.js";
+import { chunk, type GitHub, graphqlPartial, type Nodes, nodesOf } from "./graphql.js";
 
 /** What every read of SPEC issues selects per issue; `toIssueRecord` turns it into an `IssueRecord`. */
 export const ISSUE_RECORD_FIELDS =
@@ -39,8 +39,8 @@ export interface IssueNode {
   createdAt: string;
   updatedAt: string;
   closedAt: string | null;
-  labels: { nodes: Array<{ name: string }> } | null;
-  assignees: { nodes: Array<{ login: string }> } | null;
+  labels: Nodes<{ name: string }>;
+  assignees: Nodes<{ login: string }>;
   comments?: { totalCount: number } | null;
 }
 
@@ -49,7 +49,10 @@ interface RegistryPage {
     id: string;
     [label: `l${number}`]: { id: string; name: string } | null;
     dashboards: { totalCount: number };
-    issues: { pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: IssueNode[] };
+    issues: {
+      pageInfo: { hasNextPage: boolean; endCursor: string | null };
+      nodes: Array<IssueNode | null> | null;
+    };
   } | null;
 }
 
@@ -72,8 +75,8 @@ export function toIssueRecord(node: IssueNode): IssueRecord {
     body: node.body ?? "",
     state: node.state,
     stateReason: node.stateReason,
-    labels: node.labels?.nodes.map((l) => l.name) ?? [],
-    assignees: node.assignees?.nodes.map((a) => a.login) ?? [],
+    labels: nodesOf(node.labels).map((l) => l.name),
+    assignees: nodesOf(node.assignees).map((a) => a.login),
     createdAt: node.createdAt,
     updatedAt: node.updatedAt,
     closedAt: node.closedAt,
@@ -116,7 +119,7 @@ export async function readRegistry(
       const label = page.repository?.[`l${i}`];
       if (label) snapshot.labelIds.set(label.name.toLowerCase(), label.id);
     });
-    for (const node of page.repository.issues.nodes) snapshot.issues.push(toIssueRecord(node));
+    for (const node of nodesOf(page.repository.issues)) snapshot.issues.push(toIssueRecord(node));
     cursor = page.repository.issues.pageInfo.hasNextPage ? page.repository.issues.pageInfo.endCursor : null;
   } while (cursor);
   return snapshot;

@@ -1,7 +1,7 @@
 import { sameLogin } from "../domain/login.js";
 import type { RepoRef } from "../domain/references.js";
 import { STICKY_MARKER } from "../domain/sticky.js";
-import { chunk, type GitHub, graphqlPartial } from "./graphql.js";
+import { chunk, type GitHub, graphqlPartial, nodesOf } from "./graphql.js";
 import type { ExistingComment } from "./issue-writer.js";
 
 export function stickyDocument(count: number): string {
@@ -53,7 +53,7 @@ export async function readStickyComments(
     for (const [i, number] of group.entries()) {
       const node = data?.repository?.[`s${i}`];
       if (!node?.id) continue;
-      let nodes = node.comments.nodes;
+      let nodes = nodesOf(node.comments);
       if (node.comments.pageInfo.hasNextPage) {
         requests++;
         const all = await octokit.paginate(octokit.rest.issues.listComments, {
