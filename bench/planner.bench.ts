@@ -75,6 +75,7 @@ export async function bench(): Promise<BenchRow[]> {
     value: ms(median(5, () => buildRegistry(REPO, issues, config), 2)),
   });
   const context = {
+    config: defaultConfig(),
     registry: big.registry,
     batches: [],
     template: DEFAULT_TEMPLATE,

@@ -197,6 +197,7 @@ export function planFromFile(args: readonly string[], cwd: string): string {
     options: planOptions(config.batch, { size: parsedFlags.args.size, domain: parsedFlags.args.domain }),
   });
   const drafts = draftBatches(plan, {
+    config,
     registry,
     batches: [],
     template,

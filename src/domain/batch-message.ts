@@ -1,12 +1,17 @@
 import { type BatchIssue, type BatchMeta, encodeBatchMeta } from "./batch.js";
 import { renderTemplate, type TemplateValues } from "./batch-template.js";
+import type { BatchConfig } from "./config.js";
 import { type Discovery, renderSuccessPattern, successPattern } from "./knowledge.js";
-import { visibleLines } from "./markdown.js";
 import { escapeMentions, quietMention } from "./mention-escape.js";
+import { fitMessage, MESSAGE_DETAILS, MESSAGE_LIMIT } from "./message-limit.js";
 import type { Plan, PlannedBatch, PlannedSpec } from "./planner.js";
+import { criteriaList, type Detail, validationSteps } from "./quality-integration.js";
 import { dependencyStatus } from "./readiness.js";
 import { refKey } from "./references.js";
 import type { Registry } from "./registry.js";
+import { remainingWork, specGoal } from "./spec-sections.js";
+
+export { remainingWork } from "./spec-sections.js";
 
 /** The seed's five steps, in every batch. */
 export const EXECUTION_PROTOCOL = [
@@ -35,6 +40,8 @@ export interface DraftContext {
   template: string;
   sourceCommentId: number;
   createdAt: string;
+  /** Validators, the E2E check and the success-criteria headings come from it. */
+  config: BatchConfig;
   /** The knowledge registry's discoveries (and its issue number), quoted in each batch's SUCCESS PATTERN. */
   knowledge?: { entries: readonly Discovery[]; registry: number | null };
 }
@@ -70,43 +77,16 @@ function draftBatch(
     .filter((b) => sameAgent(b.meta.agent, batch.agent) && b.meta.id !== id)
     .sort((a, b) => a.meta.sequence - b.meta.sequence || a.number - b.number);
   const sequence = earlier.length + 1;
-  const line = (planned: PlannedSpec, n: number) => {
-    const others = (holders.get(planned.spec.key) ?? []).filter((a) => !sameAgent(a, batch.agent));
-    return taskLine(planned, n, others);
-  };
   const fixes = batch.specs.filter((s) => s.kind === "fix");
-  const news = batch.specs.filter((s) => s.kind === "new");
-  const fixTasks = fixes.map((s, i) => line(s, i + 1)).join("\n");
-  const newTasks = news.map((s, i) => line(s, fixes.length + i + 1)).join("\n");
-  const domains = [...new Set(batch.specs.flatMap((s) => s.spec.domains))].sort();
-  const shared = ctx.knowledge
-    ? renderSuccessPattern(
-        successPattern(ctx.knowledge.entries, batch.agent, domains),
-        ctx.knowledge.registry,
-        {
-          quote: escapeMentions,
-          name: quietMention,
-        },
-      )
-    : "";
-  const found = [discoveries(earlier, ctx), shared].filter(Boolean).join("\n\n");
-  const values: TemplateValues = {
-    agent: `@${batch.agent}`,
-    sequence: String(sequence),
-    count: String(batch.specs.length),
-    fix_count: String(fixes.length),
-    new_count: String(news.length),
-    domains: domains.length ? domains.join(", ") : "any",
-    priority_fixes: fixTasks ? `### PRIORITY FIXES (Fix Partial SPECs):\n${fixTasks}` : "",
-    new_implementations: newTasks ? `### NEW IMPLEMENTATIONS:\n${newTasks}` : "",
-    fix_tasks: fixTasks,
-    new_tasks: newTasks,
-    tasks: [fixTasks, newTasks].filter(Boolean).join("\n"),
-    protocol: EXECUTION_PROTOCOL.map((step, i) => `${i + 1}. ${step}`).join("\n"),
-    success_pattern: found ? `## 💡 SUCCESS PATTERN:\n${found}` : "",
-    discoveries: found,
-  };
-  const message = renderTemplate(ctx.template, values);
+  let message = "";
+  for (const detail of MESSAGE_DETAILS) {
+    message = renderTemplate(
+      ctx.template,
+      templateValues(batch, ctx, { holders, earlier, sequence, detail }),
+    );
+    if (message.length <= MESSAGE_LIMIT) break;
+  }
+  message = fitMessage(message);
   const meta: BatchMeta = {
     v: 1,
     id,
@@ -127,8 +107,72 @@ function draftBatch(
   };
 }
 
-/** `- [ ] 3. #12 Title · domain`, with what to fix for a partial SPEC and who else has a shared one. */
-function taskLine(planned: PlannedSpec, n: number, sharedWith: string[]): string {
+interface Rendering {
+  holders: ReadonlyMap<string, string[]>;
+  earlier: readonly BatchIssue[];
+  sequence: number;
+  detail: Detail;
+}
+
+function templateValues(batch: PlannedBatch, ctx: DraftContext, r: Rendering): TemplateValues {
+  const line = (planned: PlannedSpec, n: number) => {
+    const others = (r.holders.get(planned.spec.key) ?? []).filter((a) => !sameAgent(a, batch.agent));
+    return taskLine(planned, n, others, r.detail);
+  };
+  const fixes = batch.specs.filter((s) => s.kind === "fix");
+  const news = batch.specs.filter((s) => s.kind === "new");
+  const fixTasks = fixes.map((s, i) => line(s, i + 1)).join("\n");
+  const newTasks = news.map((s, i) => line(s, fixes.length + i + 1)).join("\n");
+  const domains = [...new Set(batch.specs.flatMap((s) => s.spec.domains))].sort();
+  const steps = validationSteps(ctx.config);
+  const criteria = criteriaList(batch.specs, ctx.config.message["criteria-headings"], r.detail);
+  const found = successPatternText(batch.agent, domains, ctx, r);
+  return {
+    agent: `@${batch.agent}`,
+    sequence: String(r.sequence),
+    count: String(batch.specs.length),
+    fix_count: String(fixes.length),
+    new_count: String(news.length),
+    domains: domains.length ? domains.join(", ") : "any",
+    priority_fixes: fixTasks ? `### PRIORITY FIXES (Fix Partial SPECs):\n${fixTasks}` : "",
+    new_implementations: newTasks ? `### NEW IMPLEMENTATIONS:\n${newTasks}` : "",
+    fix_tasks: fixTasks,
+    new_tasks: newTasks,
+    tasks: [fixTasks, newTasks].filter(Boolean).join("\n"),
+    protocol: EXECUTION_PROTOCOL.map((step, i) => `${i + 1}. ${step}`).join("\n"),
+    validation: `## ✅ B1/B2 VALIDATION PATH:\n${steps}`,
+    validation_steps: steps,
+    success_criteria: `## 🎯 SUCCESS CRITERIA:\n${criteria}`,
+    criteria,
+    success_pattern: `## 💡 SUCCESS PATTERN:\n${found}`,
+    discoveries: found,
+  };
+}
+
+/**
+ * The SUCCESS PATTERN, on every batch: what the agent's earlier batches found, and the knowledge registry's latest
+ * discoveries of the agent and the batch's domains; on a first batch without any, a line saying there are none yet.
+ */
+function successPatternText(
+  agent: string,
+  domains: readonly string[],
+  ctx: DraftContext,
+  r: Rendering,
+): string {
+  const shared = ctx.knowledge
+    ? renderSuccessPattern(successPattern(ctx.knowledge.entries, agent, domains), ctx.knowledge.registry, {
+        quote: escapeMentions,
+        name: quietMention,
+      })
+    : "";
+  const found = [discoveries(r.earlier, ctx, r.detail.history), shared].filter(Boolean).join("\n\n");
+  if (found) return found;
+  const where = domains.length ? ` in ${domains.map(escapeMentions).join(", ")}` : "";
+  return `No discoveries yet${where}: record what you learn with \`/batch discovery <text>\`, and the next batches start from it.`;
+}
+
+/** `- [ ] 3. #12 Title · domain`, with what to fix for a partial SPEC, the goal of a new one, and who else has it. */
+function taskLine(planned: PlannedSpec, n: number, sharedWith: string[], detail: Detail): string {
   const { spec } = planned;
   const parts = [`- [ ] ${n}. #${spec.number} ${escapeMentions(spec.title)}`];
   if (spec.domains.length) parts.push(escapeMentions(spec.domains.join(", ")));
@@ -137,38 +181,15 @@ function taskLine(planned: PlannedSpec, n: number, sharedWith: string[]): string
   if (planned.kind === "fix") {
     const remaining = remainingWork(spec.body);
     if (remaining) text += ` — **fix:** ${remaining}`;
+  } else if (detail.goal > 0) {
+    const goal = specGoal(spec.body, detail.goal);
+    if (goal) text += ` — **goal:** ${goal}`;
   }
   return text;
 }
 
-const HEADING = /^ {0,3}(#{1,6})\s+(.*?)\s*#*\s*$/;
-const MAX_REMAINING = 300;
-
-/** The SPEC's `## Remaining` section as one line (list items joined), or null when it has none. */
-export function remainingWork(body: string): string | null {
-  const raw = body.replace(/\r\n?/g, "\n").split("\n");
-  const visible = visibleLines(body);
-  let level = 0;
-  const items: string[] = [];
-  for (let i = 0; i < visible.length; i++) {
-    const heading = HEADING.exec(visible[i]!);
-    if (heading) {
-      const depth = heading[1]!.length;
-      if (level && depth <= level) break;
-      if (!level && /^remaining\b/i.test(heading[2]!.replace(/[*_:]/g, "").trim())) level = depth;
-      continue;
-    }
-    if (!level || !visible[i]!.trim()) continue;
-    const item = raw[i]!.replace(/^\s*(?:[-*+]|\d+[.)])\s+(?:\[[ xX]\]\s+)?/, "").trim();
-    if (item) items.push(item);
-  }
-  if (!items.length) return null;
-  const joined = escapeMentions(items.join("; "));
-  return joined.length > MAX_REMAINING ? `${joined.slice(0, MAX_REMAINING - 1).trimEnd()}…` : joined;
-}
-
 /** What the agent's earlier batches produced: SPECs completed and implementations found to exist already. */
-function discoveries(earlier: readonly BatchIssue[], ctx: DraftContext): string {
+function discoveries(earlier: readonly BatchIssue[], ctx: DraftContext, keep: number): string {
   const lines: string[] = [];
   for (const batch of earlier) {
     const completed = batch.meta.specs.filter((number) => {
@@ -182,5 +203,11 @@ function discoveries(earlier: readonly BatchIssue[], ctx: DraftContext): string 
     for (const found of batch.meta.foundExisting ?? [])
       lines.push(`- #${found.spec} already existed: ${escapeMentions(found.where)}`);
   }
-  return lines.length ? ["Build on what your earlier batches found:", ...lines].join("\n") : "";
+  if (!lines.length) return "";
+  const dropped = lines.length - keep;
+  const kept =
+    dropped > 0
+      ? [`- … ${dropped} earlier line${dropped === 1 ? "" : "s"} left out`, ...lines.slice(dropped)]
+      : lines;
+  return ["Build on what your earlier batches found:", ...kept].join("\n");
 }

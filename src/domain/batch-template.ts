@@ -10,23 +10,33 @@ export const PLACEHOLDERS = {
   fix_count: "how many of them are priority fixes (partial SPECs)",
   new_count: "how many are new implementations",
   domains: "the domains the batch draws from, or `any`",
-  priority_fixes: "the `### PRIORITY FIXES` heading and its numbered task list; empty when there are none",
+  priority_fixes:
+    "the `### PRIORITY FIXES` heading and its numbered task list (each with the SPEC's `## Remaining` work); empty when there are none",
   new_implementations:
-    "the `### NEW IMPLEMENTATIONS` heading and its numbered task list; empty when there are none",
+    "the `### NEW IMPLEMENTATIONS` heading and its numbered task list (each with the SPEC's goal: its `## Goal` or first paragraph); empty when there are none",
   fix_tasks: "the priority-fix task lines alone",
   new_tasks: "the new-implementation task lines alone",
   tasks: "every task line, fixes first",
   protocol: "the five steps of the autonomous execution protocol, numbered",
+  validation:
+    "the `## ✅ B1/B2 VALIDATION PATH` heading and its steps: who validates B1 and B2 (the configured validators, or two collaborators with write access), how approval is given (a review on the pull request that closes the SPEC, or `/batch approve b1` and `b2` on the SPEC), the E2E check when one is configured",
+  validation_steps: "the validation path's lines alone",
+  success_criteria:
+    "the `## 🎯 SUCCESS CRITERIA` heading and each SPEC's criteria (the list under its first heading named in `message.criteria-headings`), or a line saying the SPEC defines none",
+  criteria: "the success criteria list alone",
   success_pattern:
-    "the `## 💡 SUCCESS PATTERN` heading and the agent's discoveries; empty when there are none",
+    "the `## 💡 SUCCESS PATTERN` heading and the agent's discoveries, or a line saying there are none yet (never empty)",
   discoveries:
-    "what the agent's earlier batches found, and the knowledge registry's latest discoveries of the agent and its domains (at most five)",
+    "what the agent's earlier batches found, and the knowledge registry's latest discoveries of the agent and the batch's domains (at most five); else a line saying there are none yet",
 } as const;
 
 export type PlaceholderName = keyof typeof PLACEHOLDERS;
 export type TemplateValues = Record<PlaceholderName, string>;
 
-/** The seed's "Batch Assignment Template", written with the placeholders. */
+/**
+ * The seed's "Batch Assignment Template", written with the placeholders, in the seed's order; its Quality
+ * Integration (the B1/B2 validation path, each SPEC's success criteria) comes after the protocol.
+ */
 export const DEFAULT_TEMPLATE = `# 🚀 BATCH ASSIGNMENT - {{agent}}
 
 ## Mission: Complete {{count}} SPECs for rapid completion
@@ -39,6 +49,10 @@ export const DEFAULT_TEMPLATE = `# 🚀 BATCH ASSIGNMENT - {{agent}}
 
 ## 🔧 AUTONOMOUS EXECUTION PROTOCOL:
 {{protocol}}
+
+{{validation}}
+
+{{success_criteria}}
 
 {{success_pattern}}
 

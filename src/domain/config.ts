@@ -176,6 +176,19 @@ export const configSchema = z.strictObject({
     .describe(
       "The B1/B2 quality gate's validators. null: any collaborator with write access validates, B1 and B2 two different people.",
     ),
+  message: z
+    .strictObject({
+      "criteria-headings": z
+        .array(z.string().trim().min(1).max(100))
+        .min(1)
+        .max(20)
+        .default(["Acceptance criteria", "Success criteria", "Definition of done"])
+        .describe(
+          "Section headings (any level, case-insensitive) whose list items a batch message quotes as a SPEC's success criteria; the first such section of the SPEC counts.",
+        ),
+    })
+    .prefault({})
+    .describe("What a batch message quotes from each SPEC."),
   project: z
     .union([
       z

@@ -12,9 +12,11 @@ export const MAX_CRITERION_LENGTH = 300;
  * The list items of a SPEC's acceptance-criteria section (`## Acceptance criteria`, `## Success criteria`,
  * `## Definition of done`, `## Done when`), as written: an agent reads them as its checklist. Items in code blocks,
  * quotes and comments are not criteria. At most 20, each cut at 300 characters; empty when the SPEC has none.
+ * `headings` replaces the titles looked for (the configuration's `message.criteria-headings`).
  */
-export function acceptanceCriteria(body: string | null | undefined): string[] {
+export function acceptanceCriteria(body: string | null | undefined, headings?: readonly string[]): string[] {
   if (!body) return [];
+  const isCriteria = headings ? titleIn(headings) : (title: string) => CRITERIA_TITLE.test(title);
   const raw = body.replace(/\r\n?/g, "\n").split("\n");
   const visible = visibleLines(body);
   const items: string[] = [];
@@ -24,7 +26,7 @@ export function acceptanceCriteria(body: string | null | undefined): string[] {
     if (heading) {
       const depth = heading[1]!.length;
       if (level && depth <= level) break;
-      if (!level && CRITERIA_TITLE.test(heading[2]!.replace(/[*_:]/g, "").trim())) level = depth;
+      if (!level && isCriteria(heading[2]!.replace(/[*_:]/g, "").trim())) level = depth;
       continue;
     }
     if (!level || !LIST_ITEM.test(visible[i]!)) continue;
@@ -32,6 +34,15 @@ export function acceptanceCriteria(body: string | null | undefined): string[] {
     if (item) items.push(cut(item));
   }
   return items;
+}
+
+/** A heading title that starts with one of `headings` (case-insensitive, as a whole word: `Goals` isn't `Goal`). */
+function titleIn(headings: readonly string[]): (title: string) => boolean {
+  const wanted = headings.map((h) => h.trim().toLowerCase()).filter(Boolean);
+  return (title) => {
+    const lower = title.toLowerCase();
+    return wanted.some((h) => lower.startsWith(h) && !/[\p{L}\p{N}]/u.test(lower.charAt(h.length)));
+  };
 }
 
 function cut(text: string): string {

@@ -95,6 +95,20 @@ describe("rendered bodies", () => {
       4. Implement after approval
       5. Report only when: All complete OR blocked OR found existing
 
+      ## ✅ B1/B2 VALIDATION PATH:
+      - **Validators:** **B1** @⁠alice · **B2** @⁠bob (two different people).
+      - **Approval:** open a pull request that closes the SPEC (\`Closes #N\` in its description); B1 and B2 each approve it with a review. Without a pull request (the SPEC was found existing), they comment \`/batch approve b1\` and \`/batch approve b2\` on the SPEC.
+      - **Changes requested:** fix them and push; a new push asks B1 and B2 to approve again.
+      - A SPEC closes as done once B1 and B2 have approved it; closing it earlier reopens it.
+
+      ## 🎯 SUCCESS CRITERIA:
+      - #1 Users table defines no success criteria (no \`Acceptance criteria\`, \`Success criteria\` or \`Definition of done\` section): state in your plan how you will show it works.
+      - #2 Sessions table defines no success criteria (no \`Acceptance criteria\`, \`Success criteria\` or \`Definition of done\` section): state in your plan how you will show it works.
+      - #3 Audit log defines no success criteria (no \`Acceptance criteria\`, \`Success criteria\` or \`Definition of done\` section): state in your plan how you will show it works.
+
+      ## 💡 SUCCESS PATTERN:
+      No discoveries yet in database: record what you learn with \`/batch discovery <text>\`, and the next batches start from it.
+
       Start investigation immediately.
 
       <!-- batchbot:… -->

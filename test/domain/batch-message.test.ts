@@ -35,6 +35,7 @@ function drafts(
   return {
     plan,
     drafts: draftBatches(plan, {
+      config: defaultConfig(),
       registry,
       batches,
       template,
@@ -93,6 +94,19 @@ describe("batch template", () => {
 3. Batch submit plans for all SPECs
 4. Implement after approval
 5. Report only when: All complete OR blocked OR found existing
+
+## ✅ B1/B2 VALIDATION PATH:
+- **Validators:** two collaborators with write access (two different people), never the SPEC's author.
+- **Approval:** open a pull request that closes the SPEC (\`Closes #N\` in its description); B1 and B2 each approve it with a review. Without a pull request (the SPEC was found existing), they comment \`/batch approve b1\` and \`/batch approve b2\` on the SPEC.
+- **Changes requested:** fix them and push; a new push asks B1 and B2 to approve again.
+- A SPEC closes as done once B1 and B2 have approved it; closing it earlier reopens it.
+
+## 🎯 SUCCESS CRITERIA:
+- #1 Fix login defines no success criteria (no \`Acceptance criteria\`, \`Success criteria\` or \`Definition of done\` section): state in your plan how you will show it works.
+- #2 Search @${WJ}bob #${WJ}9 defines no success criteria (no \`Acceptance criteria\`, \`Success criteria\` or \`Definition of done\` section): state in your plan how you will show it works.
+
+## 💡 SUCCESS PATTERN:
+No discoveries yet in auth, search: record what you learn with \`/batch discovery <text>\`, and the next batches start from it.
 
 Start investigation immediately.
 `);
@@ -164,7 +178,9 @@ Start investigation immediately.
     const {
       drafts: [draft],
     } = drafts([{ n: 1, domain: "ui" }], ["alice"], [], text);
-    expect(draft!.message).toBe("Hi @alice: 1 SPECs (0 fixes, 1 new) in ui\n- [ ] 1. #1 SPEC 1 · ui\n");
+    expect(draft!.message).toBe(
+      "Hi @alice: 1 SPECs (0 fixes, 1 new) in ui\n- [ ] 1. #1 SPEC 1 · ui\nNo discoveries yet in ui: record what you learn with `/batch discovery <text>`, and the next batches start from it.\n",
+    );
   });
 
   it.each([

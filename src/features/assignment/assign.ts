@@ -77,7 +77,7 @@ export async function runAssignment(
   const owed = await owedAgents(rt, request, inputs.batches, result);
   const plan = groupSpecs(inputs, owed, request.options);
   result.leftovers = ownLeftovers(plan, owed);
-  const drafts = generateMessages(inputs, plan, request);
+  const drafts = generateMessages(rt, inputs, plan, request);
   const reply = (batches: ReportedBatch[], notes: string[]) =>
     renderAssignmentReply({
       repo: rt.repo,
@@ -162,8 +162,14 @@ function ownLeftovers(plan: Plan, owed: Owed): Leftover[] {
 }
 
 /** Phase 2, step 3: generate each batch's message from the template. */
-function generateMessages(inputs: AssignmentInputs, plan: Plan, request: AssignmentRequest): BatchDraft[] {
+function generateMessages(
+  rt: Runtime,
+  inputs: AssignmentInputs,
+  plan: Plan,
+  request: AssignmentRequest,
+): BatchDraft[] {
   return draftBatches(plan, {
+    config: rt.config,
     registry: inputs.registry,
     batches: inputs.batches,
     template: request.template,
