@@ -120,68 +120,57 @@ function isLater(a: Verdict, b: Verdict | undefined): boolean {
   return !b || a.at > b.at || (a.at === b.at && a.order > b.order);
 }
 
-/** The B1/B2 gate of one SPEC, on one pull request or (without one) from the SPEC's commands alone. */
-export function evaluateGate(input: GateInput): GateResult {
-  const { spec, pullRequest: pr, eligibility, rules, isSelf } = input;
-  const ignored: Ignored[] = [];
+type Verdicts = Map<string, { login: string; byStage: Map<Stage, Verdict> }>;
+type Note = (entry: Ignored) => void;
+
+/** Who is excluded from validating (the app, the pull request's author, the SPEC's assignees), and why. */
+function exclusionOf(input: GateInput): (login: string) => IgnoredReason | null {
+  const { spec, pullRequest: pr, isSelf } = input;
   const assignees = new Set(spec.assignees.map(lower));
-  const exclusion = (login: string): IgnoredReason | null => {
+  return (login) => {
     if (isSelf(login)) return "app";
     if (pr && lower(login) === lower(pr.author)) return "author";
     if (assignees.has(lower(login))) return "assignee";
     return null;
   };
-  const note = (entry: Ignored) => {
-    if (!ignored.some((i) => i.login === entry.login && i.reason === entry.reason && i.stage === entry.stage))
-      ignored.push(entry);
-  };
+}
 
-  // The latest word of each validator for each stage they may validate.
-  const verdicts = new Map<string, { login: string; byStage: Map<Stage, Verdict> }>();
+function reviewVerdict(review: GateReview, order: number): Verdict {
+  return {
+    kind: review.state === "APPROVED" ? "approve" : review.state === "CHANGES_REQUESTED" ? "reject" : "void",
+    at: Date.parse(review.submittedAt),
+    order,
+    via: "review",
+    reason: "",
+    commit: review.commit,
+    tree: review.tree,
+  };
+}
+
+/** The latest word of each validator for each stage they may validate: reviews, then the SPEC's commands. */
+function collectVerdicts(input: GateInput, note: Note): Verdicts {
+  const { spec, pullRequest: pr, eligibility } = input;
+  const exclusion = exclusionOf(input);
+  const verdicts: Verdicts = new Map();
   const record = (login: string, stage: Stage, verdict: Verdict) => {
     const entry = verdicts.get(lower(login)) ?? { login, byStage: new Map<Stage, Verdict>() };
     verdicts.set(lower(login), entry);
     if (isLater(verdict, entry.byStage.get(stage))) entry.byStage.set(stage, verdict);
   };
-
-  if (pr) {
-    for (const { review, order } of latestOpinions(pr.reviews).values()) {
-      const counts = review.state !== "DISMISSED";
-      const excluded = exclusion(review.author);
-      if (excluded) {
-        if (counts) note({ login: review.author, reason: excluded });
-        continue;
-      }
-      const stages = eligibility.get(lower(review.author));
-      if (!stages?.size) {
-        if (counts) note({ login: review.author, reason: "not-a-validator" });
-        continue;
-      }
-      for (const stage of stages)
-        record(review.author, stage, {
-          kind:
-            review.state === "APPROVED"
-              ? "approve"
-              : review.state === "CHANGES_REQUESTED"
-                ? "reject"
-                : "void",
-          at: Date.parse(review.submittedAt),
-          order,
-          via: "review",
-          reason: "",
-          commit: review.commit,
-          tree: review.tree,
-        });
+  for (const { review, order } of pr ? latestOpinions(pr.reviews).values() : []) {
+    const counts = review.state !== "DISMISSED";
+    const excluded = exclusion(review.author);
+    const stages = eligibility.get(lower(review.author));
+    if (excluded || !stages?.size) {
+      if (counts) note({ login: review.author, reason: excluded ?? "not-a-validator" });
+      continue;
     }
+    for (const stage of stages) record(review.author, stage, reviewVerdict(review, order));
   }
   spec.commands.forEach((command, order) => {
     const excluded = exclusion(command.author);
-    if (excluded) {
-      note({ login: command.author, reason: excluded, stage: command.stage });
-      return;
-    }
-    if (!eligibility.get(lower(command.author))?.has(command.stage)) {
-      note({ login: command.author, reason: "not-a-validator", stage: command.stage });
+    if (excluded || !eligibility.get(lower(command.author))?.has(command.stage)) {
+      note({ login: command.author, reason: excluded ?? "not-a-validator", stage: command.stage });
       return;
     }
     record(command.author, command.stage, {
@@ -194,7 +183,12 @@ export function evaluateGate(input: GateInput): GateResult {
       tree: null,
     });
   });
+  return verdicts;
+}
 
+/** Each stage's standing approvals (oldest first; stale ones noted and dropped) and its changes requests. */
+function tally(verdicts: Verdicts, input: GateInput, note: Note) {
+  const { pullRequest: pr, rules } = input;
   const approvals: Record<Stage, Array<{ login: string; via: Via; at: number }>> = { b1: [], b2: [] };
   const rejections: Record<Stage, Array<{ login: string; via: Via; reason: string }>> = { b1: [], b2: [] };
   for (const { login, byStage } of verdicts.values()) {
@@ -210,7 +204,18 @@ export function evaluateGate(input: GateInput): GateResult {
     }
   }
   for (const stage of STAGES) approvals[stage].sort((a, b) => a.at - b.at);
+  return { approvals, rejections };
+}
 
+/** The B1/B2 gate of one SPEC, on one pull request or (without one) from the SPEC's commands alone. */
+export function evaluateGate(input: GateInput): GateResult {
+  const { pullRequest: pr, rules } = input;
+  const ignored: Ignored[] = [];
+  const note: Note = (entry) => {
+    if (!ignored.some((i) => i.login === entry.login && i.reason === entry.reason && i.stage === entry.stage))
+      ignored.push(entry);
+  };
+  const { approvals, rejections } = tally(collectVerdicts(input, note), input, note);
   const chosen = chooseApprovers(approvals, rules.distinct);
   const stages = {} as Record<Stage, StageStatus>;
   for (const stage of STAGES) {
@@ -224,7 +229,6 @@ export function evaluateGate(input: GateInput): GateResult {
         if (candidate.via === "command") note({ login: candidate.login, reason: "distinct", stage });
     }
   }
-
   const e2e = rules.e2eCheck && pr ? pr.e2e : "not-required";
   const failed = STAGES.some((s) => stages[s].kind === "changes-requested") || e2e === "failed";
   const passed =

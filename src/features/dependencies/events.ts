@@ -2,21 +2,19 @@ import type { Context, Logger } from "probot";
 import type { LabelChange } from "../../domain/readiness.js";
 import { loadRepoConfig } from "../../github/config-reader.js";
 import { type AppDeps, eventLog, runtimeFor } from "../shared/deps.js";
-import { changeFromPayload, type IssueAction, isReadinessRelevant } from "../shared/issue-payload.js";
+import {
+  changeFromPayload,
+  ISSUE_ACTIONS,
+  type IssueAction,
+  isReadinessRelevant,
+} from "../shared/issue-payload.js";
 import type { IssueStep, SyncStep } from "../shared/steps.js";
 import { type SyncReport, syncAfterChange, syncRepository } from "./run.js";
 
-/** The `issues` actions that can change readiness (assignees don't). */
-const READINESS_ACTIONS: ReadonlySet<IssueAction> = new Set<IssueAction>([
-  "opened",
-  "edited",
-  "labeled",
-  "unlabeled",
-  "closed",
-  "reopened",
-  "deleted",
-  "transferred",
-]);
+/** The `issues` actions that can change readiness: all but assignment changes. */
+const READINESS_ACTIONS: ReadonlySet<IssueAction> = new Set<IssueAction>(
+  ISSUE_ACTIONS.filter((a) => a !== "assigned" && a !== "unassigned"),
+);
 
 function logReport(log: Logger, what: string, report: SyncReport) {
   const level = report.failures.length ? "warn" : "info";

@@ -139,9 +139,8 @@ function blockedLabelWrite(ctx: CommandContext, at: BatchContext, add: boolean):
   );
 }
 
-/** `/batch blocked|unblocked|found-existing|discovery|done|release`, on a batch issue. */
-export function lifecycleCommands(deps: AppDeps): CommandDefinition[] {
-  const blocked = batchCommand(
+function blockedCommand(deps: AppDeps): CommandDefinition {
+  return batchCommand(
     deps,
     {
       name: "blocked",
@@ -164,8 +163,10 @@ export function lifecycleCommands(deps: AppDeps): CommandDefinition[] {
       };
     },
   );
+}
 
-  const unblocked = batchCommand(
+function unblockedCommand(deps: AppDeps): CommandDefinition {
+  return batchCommand(
     deps,
     {
       name: "unblocked",
@@ -186,8 +187,10 @@ export function lifecycleCommands(deps: AppDeps): CommandDefinition[] {
       };
     },
   );
+}
 
-  const foundExisting = batchCommand(
+function foundExistingCommand(deps: AppDeps): CommandDefinition {
+  return batchCommand(
     deps,
     {
       name: "found-existing",
@@ -217,8 +220,10 @@ export function lifecycleCommands(deps: AppDeps): CommandDefinition[] {
       };
     },
   );
+}
 
-  const discovery = batchCommand(
+function discoveryCommand(deps: AppDeps): CommandDefinition {
+  return batchCommand(
     deps,
     {
       name: "discovery",
@@ -268,8 +273,10 @@ export function lifecycleCommands(deps: AppDeps): CommandDefinition[] {
       };
     },
   );
+}
 
-  const done = batchCommand(
+function doneCommand(deps: AppDeps): CommandDefinition {
+  return batchCommand(
     deps,
     {
       name: "done",
@@ -281,8 +288,10 @@ export function lifecycleCommands(deps: AppDeps): CommandDefinition[] {
     },
     () => ({ options: {} }),
   );
+}
 
-  const release = batchCommand(
+function releaseCommand(deps: AppDeps): CommandDefinition {
+  return batchCommand(
     deps,
     {
       name: "release",
@@ -342,6 +351,16 @@ export function lifecycleCommands(deps: AppDeps): CommandDefinition[] {
       };
     },
   );
+}
 
-  return [blocked, unblocked, foundExisting, discovery, done, release];
+/** `/batch blocked|unblocked|found-existing|discovery|done|release`, on a batch issue. */
+export function lifecycleCommands(deps: AppDeps): CommandDefinition[] {
+  return [
+    blockedCommand(deps),
+    unblockedCommand(deps),
+    foundExistingCommand(deps),
+    discoveryCommand(deps),
+    doneCommand(deps),
+    releaseCommand(deps),
+  ];
 }

@@ -94,52 +94,51 @@ export type SpecsChanged = (
   presence?: ProgressPresence | null,
 ) => Promise<void>;
 
+/** A gate command: run, then (when it acted) batch tasks and the board follow the SPEC. */
+function gateCommand(
+  help: CommandDefinition["help"],
+  run: (ctx: CommandContext, line: CommandLine) => Promise<GateOutcome>,
+  specsChanged: SpecsChanged,
+): CommandDefinition {
+  return {
+    help,
+    run: async (ctx, line) => {
+      const { progress, ...outcome } = await run(ctx, line);
+      if (outcome.reaction === "eyes") await specsChanged(ctx, [ctx.issueNumber], progress);
+      return outcome;
+    },
+  };
+}
+
+/** `/batch approve|reject b1|b2` and `/batch close --force`. */
 export function qualityGateCommands(specsChanged: SpecsChanged): CommandDefinition[] {
+  const approve = {
+    name: "approve",
+    usage: "/batch approve b1|b2",
+    description:
+      "Validates a SPEC for stage B1 or B2 without a pull request review (e.g. a SPEC found to exist already).",
+    whoCanUse: "B1/B2 validators (`validation` in .github/batch.yml), not the SPEC's assignee",
+    examples: ["/batch approve b1", "/batch approve b2"],
+  };
+  const reject = {
+    name: "reject",
+    usage: "/batch reject b1|b2 <reason>",
+    description:
+      "Requests changes on a SPEC for stage B1 or B2; a later approve by the same validator lifts it.",
+    whoCanUse: "B1/B2 validators, not the SPEC's assignee",
+    examples: ["/batch reject b1 the migration is missing"],
+  };
+  const close = {
+    name: "close",
+    usage: "/batch close --force <reason>",
+    description:
+      "Closes a SPEC as completed although B1/B2 haven't validated it; the reason is recorded on the SPEC.",
+    whoCanUse: "admin or maintain permission",
+    examples: ["/batch close --force shipped in the 2.3 hotfix, validated offline"],
+  };
   return [
-    {
-      help: {
-        name: "approve",
-        usage: "/batch approve b1|b2",
-        description:
-          "Validates a SPEC for stage B1 or B2 without a pull request review (e.g. a SPEC found to exist already).",
-        whoCanUse: "B1/B2 validators (`validation` in .github/batch.yml), not the SPEC's assignee",
-        examples: ["/batch approve b1", "/batch approve b2"],
-      },
-      run: async (ctx, line) => {
-        const { progress, ...outcome } = await runStageCommand(ctx, line);
-        if (outcome.reaction === "eyes") await specsChanged(ctx, [ctx.issueNumber], progress);
-        return outcome;
-      },
-    },
-    {
-      help: {
-        name: "reject",
-        usage: "/batch reject b1|b2 <reason>",
-        description:
-          "Requests changes on a SPEC for stage B1 or B2; a later approve by the same validator lifts it.",
-        whoCanUse: "B1/B2 validators, not the SPEC's assignee",
-        examples: ["/batch reject b1 the migration is missing"],
-      },
-      run: async (ctx, line) => {
-        const { progress, ...outcome } = await runStageCommand(ctx, line);
-        if (outcome.reaction === "eyes") await specsChanged(ctx, [ctx.issueNumber], progress);
-        return outcome;
-      },
-    },
-    {
-      help: {
-        name: "close",
-        usage: "/batch close --force <reason>",
-        description:
-          "Closes a SPEC as completed although B1/B2 haven't validated it; the reason is recorded on the SPEC.",
-        whoCanUse: "admin or maintain permission",
-        examples: ["/batch close --force shipped in the 2.3 hotfix, validated offline"],
-      },
-      run: async (ctx, line) => {
-        const outcome = await runForceClose(ctx, line);
-        if (outcome.reaction === "eyes") await specsChanged(ctx, [ctx.issueNumber]);
-        return outcome;
-      },
-    },
+    gateCommand(approve, runStageCommand, specsChanged),
+    gateCommand(reject, runStageCommand, specsChanged),
+    gateCommand(close, runForceClose, specsChanged),
   ];
 }
