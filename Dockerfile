@@ -1,9 +1,12 @@
 # syntax=docker/dockerfile:1
 # batchbot's server image: `docker build -t batchbot .`, then run it with APP_ID, PRIVATE_KEY and
-# WEBHOOK_SECRET (docs/deployment.md).
+# WEBHOOK_SECRET (docs/deployment.md). Node: an LTS version that CI tests, pinned here once
+# (`docker build --build-arg NODE_VERSION=24.x.y` to change it).
 
 # Build stage: compile TypeScript with the dev dependencies, then drop them.
-FROM node:20-slim AS build
+ARG NODE_VERSION=24.11.1
+
+FROM node:${NODE_VERSION}-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
@@ -13,7 +16,7 @@ COPY src ./src
 RUN npm run build && npm prune --omit=dev --omit=optional
 
 # Runtime stage: production dependencies and the compiled app, read-only to the unprivileged `node` user.
-FROM node:20-slim
+FROM node:${NODE_VERSION}-slim
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=3000 \
