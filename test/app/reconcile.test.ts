@@ -1,3 +1,5 @@
+import { Writable } from "node:stream";
+import { pino } from "pino";
 import { afterEach, describe, expect, it } from "vitest";
 import type { ExclusiveOutcome } from "../../src/jobs/exclusive.js";
 import type { SweepReport } from "../../src/jobs/reconcile.js";
@@ -12,6 +14,18 @@ afterEach(() => h?.fake.uninstall());
 function sweep(outcome: ExclusiveOutcome<SweepReport>): SweepReport {
   if (!outcome.ran) throw new Error(`the sweep did not run: ${outcome.reason}`);
   return outcome.result;
+}
+
+/** A pino logger whose JSON lines are kept for the test to read. */
+function capture() {
+  const lines: Array<Record<string, unknown>> = [];
+  const stream = new Writable({
+    write(chunk, _encoding, done) {
+      for (const line of String(chunk).split("\n").filter(Boolean)) lines.push(JSON.parse(line));
+      done();
+    },
+  });
+  return { log: pino({ level: "info" }, stream), lines };
 }
 
 /** Requests to the repository (the sweep's walk over installations aside). */
@@ -43,6 +57,48 @@ describe("reconcile sweep", () => {
     expect(report.repositories[0]!.reads).toBe(log.length);
     expect(report.repositories[0]!.reads, log.join("\n")).toBeLessThanOrEqual(8);
     expect(h.fake.writes).toBe(0);
+  });
+});
+
+describe("the sweep's walk", () => {
+  it("logs one line per repository with its reads, writes and repairs, and counts the repairs", async () => {
+    const { log, lines } = capture();
+    h = createHarness({ log });
+    h.fake.repo(R).files.set(".github/batch.yml", "validation:\n  b1: [alice]\n  b2: [bob]\n");
+    h.fake.addIssue(R, {
+      number: 1,
+      labels: ["spec", "validated"],
+      state: "CLOSED",
+      stateReason: "COMPLETED",
+    });
+    h.fake.addIssue(R, { number: 2, labels: ["spec", "blocked"], body: "Depends on #1" });
+    h.fake.repo("acme/notes").files.set(".github/batch.yml", "labels: [not, a, map]\n");
+    h.fake.addIssue("acme/old", { number: 1, labels: ["spec", "blocked"], body: "Depends on #404" });
+    h.fake.repo("acme/old").archived = true;
+    h.fake.installations.push({ id: 2, account: { login: "gone" }, suspended_at: "2026-11-01T00:00:00Z" });
+
+    const report = sweep(await h.jobs.reconcile());
+    expect(report.installations).toBe(1);
+    expect(report.repositories.map((r) => [r.repository, r.outcome])).toEqual([
+      [R, "repaired"],
+      ["acme/notes", "skipped"],
+    ]);
+    const perRepo = lines.filter((l) => String(l.msg).startsWith("reconcile: ") && l.repository);
+    expect(perRepo.map((l) => [l.repository, l.msg, l.level])).toEqual([
+      [R, "reconcile: repaired drift (missed events)", 40],
+      ["acme/notes", "reconcile: skipped", 30],
+    ]);
+    expect(perRepo[0]).toMatchObject({
+      job: "reconcile",
+      reads: expect.any(Number),
+      writes: h.fake.writes,
+      repairs: { labels: 1 },
+    });
+    expect(await h.metrics.count("reconcileRepairs", { kind: "labels" })).toBe(1);
+    expect(await h.metrics.count("reconcileRepositories", { outcome: "repaired" })).toBe(1);
+    expect(await h.metrics.count("jobRuns", { job: "reconcile", outcome: "ok" })).toBe(1);
+    expect(h.fake.issue("acme/old", 1).labels).toEqual(["spec", "blocked"]);
+    expect(await h.metrics.text()).toContain('batchbot_reconcile_repairs_total{kind="labels"} 1');
   });
 });
 

@@ -74,6 +74,21 @@ describe("redelivery of failed webhook deliveries", () => {
     expect(h.fake.redeliveryRequests).toEqual([]);
   });
 
+  it("a redelivery GitHub refuses is not asked again; one GitHub failed to take is asked on the next run", async () => {
+    h = createHarness();
+    h.fake.addIssue(R, { number: 1, labels: ["spec", "ready"] });
+    const refused = h.drop("issues", h.issueEvent(R, 1, "edited"));
+    const failed = h.drop("issues", h.issueEvent(R, 1, "edited"));
+    const attempt = (guid: string) =>
+      `/app/hook/deliveries/${h.fake.deliveries.find((d) => d.guid === guid)!.id}/attempts`;
+    h.fake.failNext({ match: (r) => r.path === attempt(refused), status: 422, message: "too old" });
+    h.fake.failNext({ match: (r) => r.path === attempt(failed), status: 502 });
+    expect(report(await h.jobs.redeliver())).toMatchObject({ redelivered: [], refused: [refused, failed] });
+    expect(report(await h.jobs.redeliver())).toMatchObject({ redelivered: [failed], refused: [] });
+    expect(await h.metrics.count("redeliveries", { outcome: "requested" })).toBe(1);
+    expect(await h.metrics.count("redeliveries", { outcome: "refused" })).toBe(2);
+  });
+
   it("leaves a failed delivery alone when a later attempt (a person's redelivery) succeeded", async () => {
     h = createHarness();
     h.fake.addIssue(R, { number: 1, labels: ["spec", "ready"] });

@@ -93,6 +93,8 @@ export interface FakeRepo {
   commitTrees: Map<string, string>;
   collaborators: Map<string, Permission>;
   nextNumber: number;
+  /** Archived repositories are read-only; the reconcile sweep skips them. */
+  archived?: boolean;
 }
 
 /** A webhook delivery as `GET /app/hook/deliveries` lists it, with the payload the harness sent. */
@@ -249,6 +251,10 @@ export class FakeGitHub {
       query: URLSearchParams,
     ) => [number, unknown] | [number, unknown, Record<string, string>];
   }> = [];
+  /** The app's installations (`GET /app/installations`); every one sees all repositories (one token in tests). */
+  installations: Array<{ id: number; account: { login: string }; suspended_at: string | null }> = [
+    { id: 1, account: { login: "acme" }, suspended_at: null },
+  ];
   /** The app's webhook deliveries, as `GET /app/hook/deliveries` lists them (the harness records them). */
   deliveries: FakeDelivery[] = [];
   /** Redeliveries the app asked for (`POST /app/hook/deliveries/{id}/attempts`), not yet sent. */
@@ -1358,7 +1364,7 @@ export class FakeGitHub {
       {
         method: "GET",
         pattern: /^\/app\/installations$/,
-        handle: () => [200, [{ id: 1, account: { login: "acme" }, suspended_at: null }]],
+        handle: () => [200, this.installations],
       },
       {
         method: "GET",
@@ -1369,7 +1375,7 @@ export class FakeGitHub {
             name: r.name,
             full_name: `${r.owner}/${r.name}`,
             owner: { login: r.owner },
-            archived: false,
+            archived: !!r.archived,
             disabled: false,
           }));
           return [200, { total_count: repositories.length, repositories }];
