@@ -15,6 +15,7 @@ import {
   shownPath,
 } from "./cli/args.js";
 import { BATCH_USAGE, runBatch } from "./cli/batch.js";
+import { exportState } from "./cli/export-state.js";
 import { REPORT_USAGE, runReport } from "./cli/report.js";
 import { parseAssignArgs, resolveAgents } from "./domain/assign-args.js";
 import {
@@ -189,17 +190,19 @@ export function planFromFile(args: readonly string[], cwd: string): string {
       .filter((i) => !isSpec(i, config))
       .map((i) => [refKey({ ...repo, number: i.number }), dependencyStatus(i)] as const),
   );
+  const state = exportState(list.issues, config);
   const plan = planBatches({
     registry,
     status: statusLookup(registry, others),
-    active: [],
+    active: state.batches.filter((b) => b.state === "OPEN"),
     agents,
     options: planOptions(config.batch, { size: parsedFlags.args.size, domain: parsedFlags.args.domain }),
   });
   const drafts = draftBatches(plan, {
     config,
     registry,
-    batches: [],
+    batches: state.batches,
+    ...(state.knowledge ? { knowledge: state.knowledge } : {}),
     template,
     sourceCommentId: 0,
     createdAt: new Date().toISOString(),

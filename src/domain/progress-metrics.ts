@@ -161,11 +161,26 @@ function agentOrder(config: BatchConfig, batches: readonly BatchIssue[]): string
 }
 
 export function computeMetrics(input: MetricsInput): ProgressMetrics {
-  const { config, now } = input;
-  const labels = config.labels;
   const batches = [...input.batches].sort(byCreation);
-  const index = batchesBySpec(batches);
-  // What each SPEC's labels and state say, worked out once.
+  const facts = specFacts(input, batches);
+  const batchMetrics = batches.map((batch) => batchMetricsOf(batch, facts));
+  const agents = agentOrder(input.config, batches).map((agent) =>
+    agentProgressOf(agent, batches, facts, input.now),
+  );
+  return { agents, batches: batchMetrics, system: systemMetrics(input, batches, batchMetrics, facts) };
+}
+
+/** What each SPEC's labels and state say, worked out once, and the SPECs found to exist already. */
+interface SpecFacts {
+  isClosed(n: number): boolean;
+  isValidated(n: number): boolean;
+  isFinished(n: number): boolean;
+  isOpenInReview(n: number): boolean;
+  found: Set<number>;
+}
+
+function specFacts(input: MetricsInput, batches: readonly BatchIssue[]): SpecFacts {
+  const labels = input.config.labels;
   const facts = new Map(
     input.specs.map((s) => {
       const validated = hasLabel(s.labels, labels.validated);
@@ -180,143 +195,163 @@ export function computeMetrics(input: MetricsInput): ProgressMetrics {
       ];
     }),
   );
-  const isClosed = (n: number) => facts.get(n)?.open === false;
-  const isValidated = (n: number) => !!facts.get(n)?.validated;
-  const isFinished = (n: number) => !!facts.get(n)?.finished;
-  const found = new Set<number>([
-    ...input.specs.filter((s) => hasLabel(s.labels, labels["found-existing"])).map((s) => s.number),
-    ...batches.flatMap((b) => (b.meta.foundExisting ?? []).map((f) => f.spec)),
-  ]);
+  return {
+    isClosed: (n) => facts.get(n)?.open === false,
+    isValidated: (n) => !!facts.get(n)?.validated,
+    isFinished: (n) => !!facts.get(n)?.finished,
+    isOpenInReview: (n) => !!(facts.get(n)?.open && facts.get(n)?.inReview),
+    found: new Set<number>([
+      ...input.specs.filter((s) => hasLabel(s.labels, labels["found-existing"])).map((s) => s.number),
+      ...batches.flatMap((b) => (b.meta.foundExisting ?? []).map((f) => f.spec)),
+    ]),
+  };
+}
 
-  const batchMetrics = batches.map((batch): BatchMetrics => {
-    const members = [...new Set(batch.meta.specs)];
-    const foundHere = members.filter((n) => found.has(n)).length;
-    const finished = members.filter(isFinished);
-    const validated = finished.filter(isValidated).length;
-    const completedAt = batch.meta.completedAt ? Date.parse(batch.meta.completedAt) : null;
-    return {
-      number: batch.number,
-      agent: batch.meta.agent,
-      sequence: batch.meta.sequence,
-      state: batch.state,
-      specs: members.length,
-      done: members.filter(isClosed).length,
-      hoursToCompletion:
-        completedAt === null ? null : (completedAt - Date.parse(batch.meta.createdAt)) / HOUR,
-      foundExisting: foundHere,
-      reuse: members.length ? foundHere / members.length : null,
-      validated,
-      e2e: finished.length ? validated / finished.length : null,
-      messages: batchMessages(batch),
-      blockers: batch.meta.blockers?.length ?? 0,
-    };
-  });
+function batchMetricsOf(batch: BatchIssue, facts: SpecFacts): BatchMetrics {
+  const members = [...new Set(batch.meta.specs)];
+  const foundHere = members.filter((n) => facts.found.has(n)).length;
+  const finished = members.filter(facts.isFinished);
+  const validated = finished.filter(facts.isValidated).length;
+  const completedAt = batch.meta.completedAt ? Date.parse(batch.meta.completedAt) : null;
+  return {
+    number: batch.number,
+    agent: batch.meta.agent,
+    sequence: batch.meta.sequence,
+    state: batch.state,
+    specs: members.length,
+    done: members.filter(facts.isClosed).length,
+    hoursToCompletion: completedAt === null ? null : (completedAt - Date.parse(batch.meta.createdAt)) / HOUR,
+    foundExisting: foundHere,
+    reuse: members.length ? foundHere / members.length : null,
+    validated,
+    e2e: finished.length ? validated / finished.length : null,
+    messages: batchMessages(batch),
+    blockers: batch.meta.blockers?.length ?? 0,
+  };
+}
 
-  const agents = agentOrder(config, batches).map((agent): AgentProgress => {
-    const mine = batches.filter((b) => b.meta.agent.toLowerCase() === agent.toLowerCase());
-    const open = mine.filter(isOpenBatch);
-    const current = open.at(-1);
-    const openMembers = new Set(open.flatMap((b) => b.meta.specs));
-    return {
-      agent,
-      current: current
-        ? {
-            number: current.number,
-            sequence: current.meta.sequence,
-            done: [...new Set(current.meta.specs)].filter(isClosed).length,
-            total: new Set(current.meta.specs).size,
-          }
-        : null,
-      openBatches: open.length,
-      inReview: [...openMembers].filter((n) => facts.get(n)?.open && facts.get(n)?.inReview).length,
-      blockers: open.flatMap((b) => blockerViews(b, now)),
-      batchesCompleted: mine.filter(isBatchComplete).length,
-    };
-  });
+function agentProgressOf(
+  agent: string,
+  batches: readonly BatchIssue[],
+  facts: SpecFacts,
+  now: Date,
+): AgentProgress {
+  const mine = batches.filter((b) => b.meta.agent.toLowerCase() === agent.toLowerCase());
+  const open = mine.filter(isOpenBatch);
+  const current = open.at(-1);
+  const openMembers = new Set(open.flatMap((b) => b.meta.specs));
+  return {
+    agent,
+    current: current
+      ? {
+          number: current.number,
+          sequence: current.meta.sequence,
+          done: [...new Set(current.meta.specs)].filter(facts.isClosed).length,
+          total: new Set(current.meta.specs).size,
+        }
+      : null,
+    openBatches: open.length,
+    inReview: [...openMembers].filter(facts.isOpenInReview).length,
+    blockers: open.flatMap((b) => blockerViews(b, now)),
+    batchesCompleted: mine.filter(isBatchComplete).length,
+  };
+}
 
-  const openSpecs = input.specs.filter((s) => s.state === "OPEN");
+function openByStatusOf(input: MetricsInput, batches: readonly BatchIssue[]): Record<OpenStatus, number> {
+  const index = batchesBySpec(batches);
   const openByStatus = Object.fromEntries(
     BOARD_STATUSES.filter((s) => s !== "Done").map((s) => [s, 0]),
   ) as Record<OpenStatus, number>;
-  for (const spec of openSpecs) {
-    const status = specStatus(spec, (index.get(spec.number) ?? []).some(isOpenBatch), config);
+  for (const spec of input.specs.filter((s) => s.state === "OPEN")) {
+    const status = specStatus(spec, (index.get(spec.number) ?? []).some(isOpenBatch), input.config);
     if (status && status !== "Done") openByStatus[status]++;
   }
+  return openByStatus;
+}
 
+/** SPECs closed in the last 7 and 30 days, and the forecast of when the open ones are done. */
+function velocityAndForecast(input: MetricsInput, openSpecs: number) {
+  const { now } = input;
   const closedAges = input.specs
     .filter((s) => isCompleted(s) && s.closedAt)
     .map((s) => now.getTime() - Date.parse(s.closedAt!));
   const closedWithin = (days: number) => closedAges.filter((age) => age >= 0 && age < days * DAY).length;
   const last7 = closedWithin(7);
   const last30 = closedWithin(30);
-
-  const changesRequested = new Set<number>([
-    ...(input.changesRequestedEver ?? []),
-    ...input.specs.filter((s) => hasLabel(s.labels, labels["changes-requested"])).map((s) => s.number),
-  ]);
-  const validated = input.specs.filter((s) => isValidated(s.number)).map((s) => s.number);
-  const reviewed = new Set([...validated, ...changesRequested]).size;
-  const firstPass = validated.filter((n) => !changesRequested.has(n)).length;
-
-  const finished = input.specs.filter((s) => isFinished(s.number));
-  const e2eConfigured = !!config.validation?.["e2e-check"];
-  const e2e = ratio(finished.filter((s) => isValidated(s.number)).length, finished.length);
-
-  const assigned = new Set(batches.flatMap((b) => b.meta.specs));
-  const reuseBase = new Set([...assigned, ...found]);
-  const investigated = new Set([...[...assigned].filter(isClosed), ...found]);
-
-  const totalMessages = batches.reduce((sum, b) => sum + batchMessages(b), 0);
-  const [low, high] = TRADITIONAL_MESSAGES_PER_SPEC;
-  const n = assigned.size;
-
-  const completionHours = batchMetrics.map((b) => b.hoursToCompletion).filter((h): h is number => h !== null);
-
-  const perDay7 = last7 / 7;
-  const perDay30 = last30 / 30;
   const window = last7 > 0 ? 7 : last30 > 0 ? 30 : null;
   const closedInWindow = window === 7 ? last7 : last30;
   const velocity = window ? closedInWindow / window : 0;
   // open / (closed / window), in integers so that rounding can't add a day
-  const days =
-    openSpecs.length === 0 ? 0 : window ? Math.ceil((openSpecs.length * window) / closedInWindow) : null;
-
+  const days = openSpecs === 0 ? 0 : window ? Math.ceil((openSpecs * window) / closedInWindow) : null;
   return {
-    agents,
-    batches: batchMetrics,
-    system: {
-      openSpecs: openSpecs.length,
-      closedSpecs: input.specs.length - openSpecs.length,
-      openByStatus,
-      velocity: { last7, perDay7, last30, perDay30 },
-      gate: {
-        reviewed,
-        passed: ratio(validated.length, reviewed),
-        firstPass: ratio(firstPass, reviewed),
-      },
-      e2e: { ...e2e, rate: e2eConfigured ? e2e.rate : null, configured: e2eConfigured },
-      reuse: ratio(found.size, reuseBase.size),
-      discovery: ratio(found.size, investigated.size),
-      messages: {
-        total: totalMessages,
-        specs: n,
-        perSpec: n ? totalMessages / n : null,
-        traditional: [low * n, high * n],
-        reduction: n ? [1 - totalMessages / (low * n), 1 - totalMessages / (high * n)] : null,
-        saved: [low * n - totalMessages, high * n - totalMessages],
-      },
-      batchCompletion: { completed: completionHours.length, medianHours: median(completionHours) },
-      openBlockers: batches
-        .filter(isOpenBatch)
-        .flatMap((b) => blockerViews(b, now))
-        .sort((a, b) => a.at.localeCompare(b.at) || a.batch - b.batch),
-      forecast: {
-        open: openSpecs.length,
-        velocity,
-        window,
-        days,
-        date: days === null ? null : new Date(now.getTime() + days * DAY).toISOString().slice(0, 10),
-      },
+    velocity: { last7, perDay7: last7 / 7, last30, perDay30: last30 / 30 },
+    forecast: {
+      open: openSpecs,
+      velocity,
+      window: window as 7 | 30 | null,
+      days,
+      date: days === null ? null : new Date(now.getTime() + days * DAY).toISOString().slice(0, 10),
     },
+  };
+}
+
+function gateMetrics(input: MetricsInput, facts: SpecFacts) {
+  const changesRequested = new Set<number>([
+    ...(input.changesRequestedEver ?? []),
+    ...input.specs
+      .filter((s) => hasLabel(s.labels, input.config.labels["changes-requested"]))
+      .map((s) => s.number),
+  ]);
+  const validated = input.specs.filter((s) => facts.isValidated(s.number)).map((s) => s.number);
+  const reviewed = new Set([...validated, ...changesRequested]).size;
+  const firstPass = validated.filter((n) => !changesRequested.has(n)).length;
+  return { reviewed, passed: ratio(validated.length, reviewed), firstPass: ratio(firstPass, reviewed) };
+}
+
+function messageMetrics(batches: readonly BatchIssue[], specs: number) {
+  const total = batches.reduce((sum, b) => sum + batchMessages(b), 0);
+  const [low, high] = TRADITIONAL_MESSAGES_PER_SPEC;
+  const n = specs;
+  return {
+    total,
+    specs: n,
+    perSpec: n ? total / n : null,
+    traditional: [low * n, high * n] as [number, number],
+    reduction: n ? ([1 - total / (low * n), 1 - total / (high * n)] as [number, number]) : null,
+    saved: [low * n - total, high * n - total] as [number, number],
+  };
+}
+
+function systemMetrics(
+  input: MetricsInput,
+  batches: readonly BatchIssue[],
+  batchMetrics: readonly BatchMetrics[],
+  facts: SpecFacts,
+): SystemMetrics {
+  const openSpecs = input.specs.filter((s) => s.state === "OPEN").length;
+  const finished = input.specs.filter((s) => facts.isFinished(s.number));
+  const e2eConfigured = !!input.config.validation?.["e2e-check"];
+  const e2e = ratio(finished.filter((s) => facts.isValidated(s.number)).length, finished.length);
+  const assigned = new Set(batches.flatMap((b) => b.meta.specs));
+  const reuseBase = new Set([...assigned, ...facts.found]);
+  const investigated = new Set([...[...assigned].filter(facts.isClosed), ...facts.found]);
+  const completionHours = batchMetrics.map((b) => b.hoursToCompletion).filter((h): h is number => h !== null);
+  const { velocity, forecast } = velocityAndForecast(input, openSpecs);
+  return {
+    openSpecs,
+    closedSpecs: input.specs.length - openSpecs,
+    openByStatus: openByStatusOf(input, batches),
+    velocity,
+    gate: gateMetrics(input, facts),
+    e2e: { ...e2e, rate: e2eConfigured ? e2e.rate : null, configured: e2eConfigured },
+    reuse: ratio(facts.found.size, reuseBase.size),
+    discovery: ratio(facts.found.size, investigated.size),
+    messages: messageMetrics(batches, assigned.size),
+    batchCompletion: { completed: completionHours.length, medianHours: median(completionHours) },
+    openBlockers: batches
+      .filter(isOpenBatch)
+      .flatMap((b) => blockerViews(b, input.now))
+      .sort((a, b) => a.at.localeCompare(b.at) || a.batch - b.batch),
+    forecast,
   };
 }

@@ -112,14 +112,8 @@ export interface ProgressSnapshot {
   requests: number;
 }
 
-export async function readProgress(
-  octokit: GitHub,
-  repo: RepoRef,
-  labels: ProgressLabels,
-  project: ProjectRef | null,
-  what: { specs?: boolean; batches?: boolean } = {},
-): Promise<ProgressSnapshot> {
-  const snapshot: ProgressSnapshot = {
+function emptyProgress(): ProgressSnapshot {
+  return {
     repositoryId: "",
     dashboardLabelId: null,
     dashboards: [],
@@ -131,6 +125,41 @@ export async function readProgress(
     items: new Map(),
     requests: 0,
   };
+}
+
+/** One page's SPECs and batches, with their board items. */
+function collectPage(
+  snapshot: ProgressSnapshot,
+  repository: NonNullable<ProgressPage["repository"]>,
+  changesRequested: string,
+): void {
+  const projectId = snapshot.project?.id;
+  const keepItem = (contentId: string, items: ProjectItemsNode | undefined) => {
+    const item = projectId ? boardItemOf(items, projectId) : null;
+    if (item) snapshot.items.set(contentId, item);
+  };
+  for (const node of nodesOf(repository.specs)) {
+    snapshot.specs.push(toIssueRecord(node));
+    if (nodesOf(node.timelineItems).some((e) => e.label?.name.toLowerCase() === changesRequested))
+      snapshot.changesRequestedEver.add(node.number);
+    keepItem(node.id, node.projectItems);
+  }
+  for (const { projectItems, ...node } of nodesOf(repository.batches)) {
+    const meta = decodeBatchMeta(node.body);
+    if (!meta) continue;
+    snapshot.batches.push({ ...node, body: node.body ?? "", meta });
+    keepItem(node.id, projectItems);
+  }
+}
+
+export async function readProgress(
+  octokit: GitHub,
+  repo: RepoRef,
+  labels: ProgressLabels,
+  project: ProjectRef | null,
+  what: { specs?: boolean; batches?: boolean } = {},
+): Promise<ProgressSnapshot> {
+  const snapshot = emptyProgress();
   const changesRequested = labels.changesRequested.toLowerCase();
   let specCursor: string | null = null;
   let batchCursor: string | null = null;
@@ -175,23 +204,7 @@ export async function readProgress(
         snapshot.projectProblem = resolved.problem;
       }
     }
-    const projectId = snapshot.project?.id;
-    const keepItem = (contentId: string, items: ProjectItemsNode | undefined) => {
-      const item = projectId ? boardItemOf(items, projectId) : null;
-      if (item) snapshot.items.set(contentId, item);
-    };
-    for (const node of nodesOf(repository.specs)) {
-      snapshot.specs.push(toIssueRecord(node));
-      if (nodesOf(node.timelineItems).some((e) => e.label?.name.toLowerCase() === changesRequested))
-        snapshot.changesRequestedEver.add(node.number);
-      keepItem(node.id, node.projectItems);
-    }
-    for (const { projectItems, ...node } of nodesOf(repository.batches)) {
-      const meta = decodeBatchMeta(node.body);
-      if (!meta) continue;
-      snapshot.batches.push({ ...node, body: node.body ?? "", meta });
-      keepItem(node.id, projectItems);
-    }
+    collectPage(snapshot, repository, changesRequested);
     if (withSpecs) {
       const page: PageInfo | undefined = repository.specs?.pageInfo;
       specCursor = page?.hasNextPage ? page.endCursor : null;

@@ -75,6 +75,7 @@ function lossNeed(p: Planning, c: AgentState, key: string, gain: Need | null = n
 function augment(p: Planning, a: AgentState, need: Need): boolean {
   const full = sizeOf(a) >= capOf(a, p.options.size.max);
   if (full && (need === "any" || releasable(p, a) === null)) return false;
+  if (!anyEnd(p, a, need)) return false;
   const path = findPath(p, a, need);
   if (!path) return false;
   for (const { key, from, to } of path) {
@@ -83,6 +84,21 @@ function augment(p: Planning, a: AgentState, need: Need): boolean {
   }
   if (sizeOf(a) > capOf(a, p.options.size.max)) unplace(p, a, a.news[releasable(p, a)!]!.spec.key);
   return true;
+}
+
+/**
+ * Whether a chain could end anywhere: a SPEC left in the pool, a batch above its minimums, or (for a priority fix)
+ * the asking batch's own new SPECs beyond its minimum. Without one no search can succeed, so none is run: a pool
+ * far too small for its agents costs nothing here.
+ */
+function anyEnd(p: Planning, a: AgentState, need: Need): boolean {
+  const { size, fixes } = p.options;
+  if (need === "fix" && a.news.length > Math.max(0, size.min - fixes.min)) return true;
+  if (p.agents.some((c) => c !== a && (sizeOf(c) > size.min || c.fixes.length > fixes.min))) return true;
+  for (const kind of ["fix", "new"] as const)
+    for (const list of p.lists[kind].values())
+      for (let i = list.pos; i < list.keys.length; i++) if (!p.owner.has(list.keys[i]!)) return true;
+  return false;
 }
 
 /** Breadth first over batches, each visited once per need: the moves that end at a free SPEC or at a batch with surplus. */

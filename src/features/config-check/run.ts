@@ -1,10 +1,9 @@
-import { TEMPLATE_PATH } from "../../domain/batch-template.js";
-import { type BatchConfig, formatConfigProblems } from "../../domain/config.js";
+import { TEMPLATE_PATH, type TemplateResult } from "../../domain/batch-template.js";
+import { type BatchConfig, type ConfigResult, formatConfigProblems } from "../../domain/config.js";
 import type { RepoRef } from "../../domain/references.js";
-import { upsertCheckRun } from "../../github/checks.js";
-import { CONFIG_PATH, loadRepoConfig } from "../../github/config-reader.js";
+import type { CheckOutput } from "../../github/checks.js";
+import { CONFIG_PATH } from "../../github/config-reader.js";
 import type { GitHub } from "../../github/graphql.js";
-import { loadBatchTemplate } from "../../github/template-reader.js";
 
 export const CONFIG_CHECK = "batchbot config";
 export const WATCHED_FILES = [CONFIG_PATH, TEMPLATE_PATH];
@@ -27,7 +26,17 @@ export function touchesConfig(payload: PushPayload): boolean {
 /** A check of a valid configuration against GitHub; returns what is wrong, worded for the reader. */
 export type ConfigProbe = (octokit: GitHub, repo: RepoRef, config: BatchConfig) => Promise<string[]>;
 
-async function probeFindings(
+/** The calls the config check makes (`configCheckGitHub` in src/github implements them). */
+export interface ConfigCheckPort {
+  readConfig(sha: string): Promise<ConfigResult>;
+  readTemplate(sha: string): Promise<TemplateResult>;
+  /** What the probes find wrong with a valid configuration. */
+  probe(config: BatchConfig): Promise<string[]>;
+  writeCheckRun(check: CheckOutput): Promise<void>;
+}
+
+/** Runs every probe; one that fails says so instead of failing the check. */
+export async function probeFindings(
   octokit: GitHub,
   repo: RepoRef,
   config: BatchConfig,
@@ -45,22 +54,16 @@ async function probeFindings(
  * Validates the configuration and the batch template as pushed and reports both as one check run on that commit.
  * A valid configuration whose probes find something (a project board batchbot can't fully use) is neutral.
  */
-export async function checkPushedConfig(
-  octokit: GitHub,
-  repo: RepoRef,
-  sha: string,
-  probes: readonly ConfigProbe[] = [],
-): Promise<boolean> {
-  const config = await loadRepoConfig(octokit, repo, sha);
+export async function checkPushedConfig(port: ConfigCheckPort, sha: string): Promise<boolean> {
+  const config = await port.readConfig(sha);
   const files = [
     { path: CONFIG_PATH, result: config },
-    { path: TEMPLATE_PATH, result: await loadBatchTemplate(octokit, repo, sha) },
+    { path: TEMPLATE_PATH, result: await port.readTemplate(sha) },
   ];
   const failed = files.flatMap((f) => (f.result.ok ? [] : [{ path: f.path, problems: f.result.problems }]));
   const count = failed.reduce((n, f) => n + f.problems.length, 0);
-  const findings =
-    config.ok && !failed.length ? await probeFindings(octokit, repo, config.config, probes) : [];
-  await upsertCheckRun(octokit, repo, {
+  const findings = config.ok && !failed.length ? await port.probe(config.config) : [];
+  await port.writeCheckRun({
     name: CONFIG_CHECK,
     headSha: sha,
     status: "completed",
