@@ -7,8 +7,15 @@ export interface CommandHelp {
   examples: string[];
 }
 
+/** A pipe splits a GitHub table cell even inside a code span unless it is escaped (`b1|b2`). */
+function cell(text: string): string {
+  return text.replace(/\|/g, "\\|");
+}
+
 export function renderHelp(commands: readonly CommandHelp[]): string {
-  const rows = commands.map((c) => `| \`${c.usage}\` | ${c.description} | ${c.whoCanUse} |`);
+  const rows = commands.map(
+    (c) => `| \`${cell(c.usage)}\` | ${cell(c.description)} | ${cell(c.whoCanUse)} |`,
+  );
   return ["| command | what it does | who can use it |", "| --- | --- | --- |", ...rows].join("\n");
 }
 

@@ -268,8 +268,8 @@ describe("rendered bodies", () => {
       | command | what it does | who can use it |
       | --- | --- | --- |
       | \`/batch help\` | Lists every \`/batch\` command. | anyone |
-      | \`/batch approve b1|b2\` | Validates a SPEC for stage B1 or B2 without a pull request review (e.g. a SPEC found to exist already). | B1/B2 validators (\`validation\` in .github/batch.yml), not the SPEC's assignee |
-      | \`/batch reject b1|b2 <reason>\` | Requests changes on a SPEC for stage B1 or B2; a later approve by the same validator lifts it. | B1/B2 validators, not the SPEC's assignee |
+      | \`/batch approve b1\\|b2\` | Validates a SPEC for stage B1 or B2 without a pull request review (e.g. a SPEC found to exist already). | B1/B2 validators (\`validation\` in .github/batch.yml), not the SPEC's assignee |
+      | \`/batch reject b1\\|b2 <reason>\` | Requests changes on a SPEC for stage B1 or B2; a later approve by the same validator lifts it. | B1/B2 validators, not the SPEC's assignee |
       | \`/batch close --force <reason>\` | Closes a SPEC as completed although B1/B2 haven't validated it; the reason is recorded on the SPEC. | admin or maintain permission |
       | \`/batch blocked <reason>\` | Reports the batch blocked: it gets the \`blocked\` label, and the reason and time go into its report. Counted as a blocker. | the batch's agent; write, maintain or admin on the repository |
       | \`/batch unblocked\` | Clears the batch's blockers and its \`blocked\` label. | the batch's agent; write, maintain or admin on the repository |
