@@ -2,12 +2,12 @@
 import { existsSync, realpathSync } from "node:fs";
 import { resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { parse as parseYaml } from "yaml";
 import {
   CliError,
   configProblemsLine,
   fileArgument,
   formatOption,
+  loadConfig,
   noSpecsProblem,
   oneLine,
   parseCommandLine,
@@ -26,7 +26,7 @@ import {
 } from "./domain/assignment-report.js";
 import { draftBatches } from "./domain/batch-message.js";
 import { DEFAULT_TEMPLATE, parseTemplate, TEMPLATE_PATH } from "./domain/batch-template.js";
-import { type BatchConfig, parseConfig } from "./domain/config.js";
+import type { BatchConfig } from "./domain/config.js";
 import { parseIssueList } from "./domain/gh-issue-list.js";
 import type { Leftover, PlanAgent } from "./domain/planner.js";
 import { planBatches, planOptions } from "./domain/planner.js";
@@ -102,24 +102,6 @@ function configPath(options: Options, cwd: string): string | null {
   if (options.file === null) return EXAMPLE_CONFIG;
   const local = resolve(cwd, ".github/batch.yml");
   return existsSync(local) ? local : null;
-}
-
-function loadConfig(path: string | null): BatchConfig {
-  let input: unknown = null;
-  if (path) {
-    const text = readUserFile(path, "configuration");
-    try {
-      input = parseYaml(text);
-    } catch (error) {
-      throw new CliError(`${shownPath(path)} is not YAML: ${oneLine((error as Error).message)}`);
-    }
-  }
-  const parsed = parseConfig(input);
-  if (!parsed.ok)
-    throw new CliError(
-      configProblemsLine(parsed.problems, path ? shownPath(path) : "the default configuration"),
-    );
-  return parsed.config;
 }
 
 function loadTemplate(options: Options, cwd: string): string {

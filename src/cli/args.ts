@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import { isAbsolute, relative } from "node:path";
 import { type ParseArgsConfig, parseArgs } from "node:util";
-import type { ConfigProblem } from "../domain/config.js";
+import { parse as parseYaml } from "yaml";
+import { type BatchConfig, type ConfigProblem, parseConfig } from "../domain/config.js";
 
 /** Bad input on the command line: printed as one line on stderr, exit code 2. */
 export class CliError extends Error {}
@@ -85,4 +86,23 @@ export function noSpecsProblem(
     ? `labels.spec in ${configPath}`
     : "the default; set labels.spec in .github/batch.yml";
   return `no SPECs in ${source}: none of its ${issues} issue${issues === 1 ? "" : "s"} is labelled \`${label}\` (${where})`;
+}
+
+/** The configuration at `path` (YAML), or the defaults without one; a bad file is one CLI error line. */
+export function loadConfig(path: string | null): BatchConfig {
+  let input: unknown = null;
+  if (path) {
+    const text = readUserFile(path, "configuration");
+    try {
+      input = parseYaml(text);
+    } catch (error) {
+      throw new CliError(`${shownPath(path)} is not YAML: ${oneLine((error as Error).message)}`);
+    }
+  }
+  const parsed = parseConfig(input);
+  if (!parsed.ok)
+    throw new CliError(
+      configProblemsLine(parsed.problems, path ? shownPath(path) : "the default configuration"),
+    );
+  return parsed.config;
 }

@@ -1,8 +1,5 @@
 import { resolve } from "node:path";
-import { parse as parseYaml } from "yaml";
 import type { Io } from "../cli.js";
-import { type BatchIssue, decodeBatchMeta } from "../domain/batch.js";
-import { type BatchConfig, parseConfig } from "../domain/config.js";
 import { renderDashboard } from "../domain/dashboard.js";
 import { parseIssueList } from "../domain/gh-issue-list.js";
 import { computeMetrics } from "../domain/progress-metrics.js";
@@ -10,15 +7,16 @@ import type { RepoRef } from "../domain/references.js";
 import { buildRegistry } from "../domain/registry.js";
 import {
   CliError,
-  configProblemsLine,
   fileArgument,
   formatOption,
+  loadConfig,
   noSpecsProblem,
   oneLine,
   parseCommandLine,
   readUserFile,
   shownPath,
 } from "./args.js";
+import { exportState } from "./export-state.js";
 
 const EXPORT_COMMAND =
   "gh issue list --state all --limit 10000 --json number,title,body,labels,state,assignees,createdAt,closedAt,stateReason,url";
@@ -73,24 +71,6 @@ async function readInput(file: string | null, cwd: string, stdin: Input | undefi
   return chunks.join("");
 }
 
-function loadConfig(path: string | null): BatchConfig {
-  let input: unknown = null;
-  if (path) {
-    const text = readUserFile(path, "configuration");
-    try {
-      input = parseYaml(text);
-    } catch (error) {
-      throw new CliError(`${shownPath(path)} is not YAML: ${oneLine((error as Error).message)}`);
-    }
-  }
-  const result = parseConfig(input);
-  if (!result.ok)
-    throw new CliError(
-      configProblemsLine(result.problems, path ? shownPath(path) : "the default configuration"),
-    );
-  return result.config;
-}
-
 /** `--repo`, else the repository of the export's issue URLs (`gh issue list --json ...,url`). */
 function repoOf(option: string | null, exported: unknown): RepoRef {
   const urls = Array.isArray(exported)
@@ -129,19 +109,7 @@ export async function runReport(
     throw new CliError(`${source} is not a \`gh issue list --json\` export: at ${result.problems[0]}`);
   const { issues } = result;
   const repo = repoOf(options.repo, parsed);
-  const batches: BatchIssue[] = [];
-  for (const issue of issues) {
-    const meta = decodeBatchMeta(issue.body);
-    if (meta)
-      batches.push({
-        number: issue.number,
-        id: issue.id,
-        state: issue.state,
-        title: issue.title,
-        body: issue.body,
-        meta,
-      });
-  }
+  const { batches } = exportState(issues, config);
   const specs = [...buildRegistry(repo, issues, config).specs.values()];
   if (!specs.length)
     throw new CliError(
