@@ -42,6 +42,8 @@ export interface SyncReport extends RequestCount {
   failures: string[];
   /** Open dashboard issues, as the registry read saw them (`null`: not read). */
   openDashboards: number | null;
+  /** Open pull requests, as the registry read saw them (`null`: not read). */
+  openPullRequests: number | null;
 }
 
 function readinessLabelNames(config: BatchConfig): string[] {
@@ -58,6 +60,7 @@ async function loadRegistry(rt: Runtime, report: SyncReport) {
   );
   report.reads += snapshot.requests;
   report.openDashboards = snapshot.openDashboards;
+  report.openPullRequests = snapshot.openPullRequests;
   return { snapshot, registry: buildRegistry(rt.repo, snapshot.issues, rt.config, rt.hosts) };
 }
 
@@ -133,7 +136,15 @@ export async function ensureLabels(
 }
 
 function emptyReport(): SyncReport {
-  return { reads: 0, writes: 0, labelChanges: [], stickyChanges: [], failures: [], openDashboards: null };
+  return {
+    reads: 0,
+    writes: 0,
+    labelChanges: [],
+    stickyChanges: [],
+    failures: [],
+    openDashboards: null,
+    openPullRequests: null,
+  };
 }
 
 /**
