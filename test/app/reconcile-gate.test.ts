@@ -84,6 +84,17 @@ describe("the sweep repairs the quality gate", () => {
       expect(clean.repositories).toMatchObject([{ outcome: "clean", writes: 0, repairs: {} }]);
       expect(h.fake.writes).toBe(0);
       expect(h.fake.requests.map((r) => r.operation)).toContain("BatchbotOpenPullRequests");
+      // The gate's part: one list of open pull requests, one gate read for #10; #11 (it closes nothing) costs none.
+      const repoReads = h.fake.requests.filter(
+        (r) => !r.path.startsWith("/app/") && !r.path.startsWith("/installation/"),
+      );
+      expect(repoReads.map((r) => r.operation ?? `${r.method} ${r.path}`)).toEqual([
+        "GET /repos/acme/specs/contents/.github%2Fbatch.yml",
+        "BatchbotRegistry",
+        "BatchbotOpenPullRequests",
+        "BatchbotGatePullRequest",
+        "BatchbotBatches",
+      ]);
 
       await run(last, true);
       const dropped = state();
