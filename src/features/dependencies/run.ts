@@ -50,6 +50,8 @@ export interface SyncReport extends RequestCount {
   failures: string[];
   /** Open dashboard issues, as the registry read saw them (`null`: not read). */
   openDashboards: number | null;
+  /** Open pull requests, as the registry read saw them (`null`: not read). */
+  openPullRequests: number | null;
 }
 
 function readinessLabelNames(config: BatchConfig): string[] {
@@ -64,6 +66,7 @@ async function loadRegistry(rt: Runtime, port: DependenciesPort, report: SyncRep
   );
   report.reads += snapshot.requests;
   report.openDashboards = snapshot.openDashboards;
+  report.openPullRequests = snapshot.openPullRequests;
   return { snapshot, registry: buildRegistry(rt.repo, snapshot.issues, rt.config, rt.hosts) };
 }
 
@@ -141,7 +144,15 @@ export async function ensureLabels(
 }
 
 function emptyReport(): SyncReport {
-  return { reads: 0, writes: 0, labelChanges: [], stickyChanges: [], failures: [], openDashboards: null };
+  return {
+    reads: 0,
+    writes: 0,
+    labelChanges: [],
+    stickyChanges: [],
+    failures: [],
+    openDashboards: null,
+    openPullRequests: null,
+  };
 }
 
 type Registry = ReturnType<typeof buildRegistry>;
