@@ -65,8 +65,8 @@ export interface RegistrySnapshot {
   issues: IssueRecord[];
   /** Open issues carrying the dashboard label. */
   openDashboards: number;
-  /** Open pull requests (the quality gate's sync step skips its read at 0). */
-  openPullRequests: number;
+  /** Open pull requests (the quality gate's sync step skips its read at 0; absent: not counted). */
+  openPullRequests?: number;
   requests: number;
 }
 

@@ -66,7 +66,7 @@ async function loadRegistry(rt: Runtime, port: DependenciesPort, report: SyncRep
   );
   report.reads += snapshot.requests;
   report.openDashboards = snapshot.openDashboards;
-  report.openPullRequests = snapshot.openPullRequests;
+  report.openPullRequests = snapshot.openPullRequests ?? null;
   return { snapshot, registry: buildRegistry(rt.repo, snapshot.issues, rt.config, rt.hosts) };
 }
 
