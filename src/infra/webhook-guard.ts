@@ -54,6 +54,85 @@ function isJson(text: string): boolean {
   }
 }
 
+function answer(
+  res: ServerResponse,
+  status: number,
+  error: string,
+  headers: Record<string, string> = {},
+): true {
+  res.writeHead(status, { "content-type": "application/json", ...headers }).end(JSON.stringify({ error }));
+  return true;
+}
+
+/** Refuses a body over `maxBytes` (413, closing the connection) or an empty event header (400); `null` lets it on. */
+async function readOrRefuse(
+  req: IncomingMessage,
+  res: ServerResponse,
+  name: string,
+  maxBytes: number,
+): Promise<string | null> {
+  const declared = Number(header(req, "content-length") ?? 0);
+  const body = declared > maxBytes ? null : await readBody(req, maxBytes);
+  if (body === null) {
+    res.once("finish", () => req.destroy());
+    answer(res, 413, `Payload larger than ${maxBytes} bytes`, { connection: "close" });
+    return null;
+  }
+  if (!name) {
+    // An empty event header passes Probot's check for missing headers and then fails as a 500.
+    answer(res, 400, "Required headers missing: x-github-event");
+    return null;
+  }
+  return body;
+}
+
+/** Answers 400 to an unsigned or wrongly signed delivery, with one log line; `true` when it did. */
+async function refusedSignature(
+  app: Probot,
+  req: IncomingMessage,
+  res: ServerResponse,
+  name: string,
+  body: string,
+) {
+  const signature = header(req, "x-hub-signature-256");
+  const signed = !!signature && (await app.webhooks.verify(body, signature).catch(() => false));
+  if (signed) return false;
+  // Probot would log the refusal as an error with the whole request (dozens of lines); one line says it.
+  app.log.warn(
+    { event: name, delivery: header(req, "x-github-delivery") ?? null },
+    signature
+      ? "webhook signature does not match WEBHOOK_SECRET; answered 400"
+      : "webhook delivery without a signature; answered 400",
+  );
+  return answer(
+    res,
+    400,
+    signature
+      ? "signature does not match event payload and secret"
+      : "Required headers missing: x-hub-signature-256",
+  );
+}
+
+/** Answers 400 to a signed, well-formed body that is not the event its header names; `true` when it did. */
+function refusedShape(app: Probot, req: IncomingMessage, res: ServerResponse, name: string, body: string) {
+  const problem = isJson(body) ? eventShapeProblem(name, body) : null;
+  if (problem === null) return false;
+  // Signed, so not noise: one line says which delivery and why, and no handler sees it.
+  app.log.warn(
+    { event: name, delivery: header(req, "x-github-delivery"), problem },
+    `signed body is not a ${name} event; answered 400`,
+  );
+  return answer(res, 400, `Not a ${name} event: ${problem}`);
+}
+
+/** The outcome of a delivery Probot handled, from its answer. */
+function handledOutcome(wellFormed: boolean, status: number, body: string): DeliveryOutcome {
+  if (!wellFormed) return "rejected";
+  if (status === 200) return "ok";
+  if (status === 202) return "slow";
+  return status === 400 && !isJson(body) ? "rejected" : "error";
+}
+
 /**
  * Wraps Probot's webhook middleware: refuses bodies over `maxBytes` with 413 before they are buffered whole
  * (Probot reads any size), and counts every delivery by event and outcome with its handling time.
@@ -64,84 +143,31 @@ export function guardWebhooks(app: Probot, options: { metrics: Metrics; maxBytes
   const original = app.getNodeMiddleware.bind(app);
   app.getNodeMiddleware = async (settings) => {
     const inner = await original(settings);
-    const webhookPath = settings?.path ?? app.webhookPath;
+    const webhookPath = (settings?.path ?? app.webhookPath).replace(/\/+$/, "");
     const guarded: Middleware = async (req: IncomingMessage, res: ServerResponse, next) => {
       const path = new URL(req.url ?? "/", "http://localhost").pathname.replace(/\/+$/, "");
-      if (req.method !== "POST" || path !== webhookPath.replace(/\/+$/, "")) return inner(req, res, next);
+      if (req.method !== "POST" || path !== webhookPath) return inner(req, res, next);
       const started = performance.now();
       const name = header(req, "x-github-event") ?? "";
       const event = COUNTED_EVENTS.has(name) ? name : "other";
       const record = (outcome: DeliveryOutcome) =>
         options.metrics.delivery(event, outcome, (performance.now() - started) / 1000);
 
-      const declared = Number(header(req, "content-length") ?? 0);
-      const body = declared > options.maxBytes ? null : await readBody(req, options.maxBytes);
-      if (body === null) {
-        res.once("finish", () => req.destroy());
-        res
-          .writeHead(413, { "content-type": "application/json", connection: "close" })
-          .end(JSON.stringify({ error: `Payload larger than ${options.maxBytes} bytes` }));
-        record("rejected");
-        return true;
-      }
-      if (!name) {
-        // An empty event header passes Probot's check for missing headers and then fails as a 500.
-        res
-          .writeHead(400, { "content-type": "application/json" })
-          .end(JSON.stringify({ error: "Required headers missing: x-github-event" }));
+      const body = await readOrRefuse(req, res, name, options.maxBytes);
+      if (body === null || (await refusedSignature(app, req, res, name, body))) {
         record("rejected");
         return true;
       }
       (req as IncomingMessage & { body?: string }).body = body;
-      const signature = header(req, "x-hub-signature-256");
-      const signed = !!signature && (await app.webhooks.verify(body, signature).catch(() => false));
-      if (!signed) {
-        // Probot would log the refusal as an error with the whole request (dozens of lines); one line says it.
-        app.log.warn(
-          { event: name, delivery: header(req, "x-github-delivery") ?? null },
-          signature
-            ? "webhook signature does not match WEBHOOK_SECRET; answered 400"
-            : "webhook delivery without a signature; answered 400",
-        );
-        res.writeHead(400, { "content-type": "application/json" }).end(
-          JSON.stringify({
-            error: signature
-              ? "signature does not match event payload and secret"
-              : "Required headers missing: x-hub-signature-256",
-          }),
-        );
-        record("rejected");
-        return true;
-      }
       const wellFormed =
         /^\s*application\/json\s*(?:;|$)/.test(header(req, "content-type") ?? "") &&
         !!header(req, "x-github-delivery");
-      const problem = signed && wellFormed && isJson(body) ? eventShapeProblem(name, body) : null;
-      if (problem !== null) {
-        // Signed, so not noise: one line says which delivery and why, and no handler sees it.
-        app.log.warn(
-          { event: name, delivery: header(req, "x-github-delivery"), problem },
-          `signed body is not a ${name} event; answered 400`,
-        );
-        res
-          .writeHead(400, { "content-type": "application/json" })
-          .end(JSON.stringify({ error: `Not a ${name} event: ${problem}` }));
+      if (wellFormed && refusedShape(app, req, res, name, body)) {
         record("rejected");
         return true;
       }
       const handled = await inner(req, res, next);
-      const status = res.statusCode;
-      record(
-        !wellFormed
-          ? "rejected"
-          : status === 200
-            ? "ok"
-            : status === 202
-              ? "slow"
-              : status === 400 && !isJson(body)
-                ? "rejected"
-                : "error",
-      );
+      record(handledOutcome(wellFormed, res.statusCode, body));
       return handled;
     };
     return guarded;

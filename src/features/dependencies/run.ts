@@ -136,22 +136,32 @@ function emptyReport(): SyncReport {
   return { reads: 0, writes: 0, labelChanges: [], stickyChanges: [], failures: [], openDashboards: null };
 }
 
-/**
- * Brings readiness labels, sticky explanations and native relations up to date after one issue changed.
- * Reads the registry once; evaluates only the SPECs the change can affect; writes only what differs.
- */
-export async function syncAfterChange(rt: Runtime, change: IssueChange): Promise<SyncReport> {
-  const report = emptyReport();
-  const { snapshot, registry: fresh } = await loadRegistry(rt, report);
+type Registry = ReturnType<typeof buildRegistry>;
+
+/** The registry around one change: after it, before it (`null`: unknown), and the SPECs it can affect. */
+interface ChangeScope {
+  key: string;
+  after: Registry;
+  before: Registry | null;
+  affected: string[];
+  /** The text this event carries, when it is a SPEC to mirror into native relations (see `mirrorWritten`). */
+  written: Spec | null;
+  external: Map<string, ExternalIssue>;
+}
+
+async function scopeOf(
+  rt: Runtime,
+  change: IssueChange,
+  fresh: Registry,
+  report: SyncReport,
+): Promise<ChangeScope> {
   const key = refKey({ ...rt.repo, number: change.current.number });
   const after = change.removed ? withVersion(fresh, key, null, rt.config, rt.hosts) : fresh;
   const before =
     change.previous === "unknown" ? null : withVersion(after, key, change.previous, rt.config, rt.hosts);
   const affected = affectedBy(key, before ?? after, after);
-
   const openAfter = affected.map((k) => after.specs.get(k)).filter((s): s is Spec => s?.state === "OPEN");
   const beforeSpecs = before ? affected.map((k) => before.specs.get(k)).filter((s): s is Spec => !!s) : [];
-  // The text this event carries: native relations mirror it (see `mirrorWritten`).
   const written =
     change.mirror && isSpec(change.current, rt.config)
       ? toSpec(change.current, rt.repo, rt.config, rt.hosts)
@@ -165,18 +175,21 @@ export async function syncAfterChange(rt: Runtime, change: IssueChange): Promise
     ]),
     report,
   );
-  const lookupAfter = statusLookup(after, statuses(external));
+  return { key, after, before, affected, written, external };
+}
 
-  const mutations: Mutation[] = [];
-  const labelPlans: Array<{ subjectId: string; number: number; change: LabelChange }> = [];
+/** Label changes and sticky explanations for the affected SPECs: only where readiness or problems changed. */
+function planAffected(rt: Runtime, change: IssueChange, scope: ChangeScope) {
+  const { key, after, before, external } = scope;
+  const lookupAfter = statusLookup(after, statuses(external));
+  const labelPlans: LabelPlan[] = [];
   const stickyCandidates: Array<{ number: number; text: string | null }> = [];
-  for (const k of affected) {
+  for (const k of scope.affected) {
     const spec = after.specs.get(k);
     const readiness = readinessOf(after, k, lookupAfter);
     if (spec) {
       const labelChange = readinessLabelChange(spec, readiness, rt.config);
-      if (!isNoChange(labelChange))
-        labelPlans.push({ subjectId: spec.id, number: spec.number, change: labelChange });
+      if (!isNoChange(labelChange)) labelPlans.push({ spec, change: labelChange });
     }
     const problemsAfter = readiness?.problems ?? [];
     const number = spec?.number ?? before?.specs.get(k)?.number;
@@ -188,44 +201,40 @@ export async function syncAfterChange(rt: Runtime, change: IssueChange): Promise
       continue;
     stickyCandidates.push({ number, text: renderDependencyProblems(problemsAfter, rt.repo) });
   }
+  return { labelPlans, stickyCandidates };
+}
 
-  // An issue that stopped being a SPEC loses the readiness labels batchbot gave it (a blocked batch issue keeps its own).
-  if (
-    !change.removed &&
-    !isSpec(change.current, rt.config) &&
-    !hasLabel(change.current.labels, rt.config.labels.batch)
-  ) {
-    const stale = readinessLabelNames(rt.config).filter((n) => hasLabel(change.current.labels, n));
-    if (stale.length)
-      labelPlans.push({
-        subjectId: change.current.id,
-        number: change.current.number,
-        change: { add: [], remove: stale },
-      });
-  }
+/** An issue that stopped being a SPEC loses the readiness labels batchbot gave it (a blocked batch issue keeps its own). */
+function staleReadinessPlan(rt: Runtime, change: IssueChange): LabelPlan | null {
+  const { current } = change;
+  if (change.removed || isSpec(current, rt.config) || hasLabel(current.labels, rt.config.labels.batch))
+    return null;
+  const stale = readinessLabelNames(rt.config).filter((n) => hasLabel(current.labels, n));
+  return stale.length ? { spec: current, change: { add: [], remove: stale } } : null;
+}
 
-  await ensureLabels(
-    rt,
-    snapshot.repositoryId,
-    snapshot.labelIds,
-    labelPlans.flatMap((p) => p.change.add),
-    report,
-  );
-  for (const plan of labelPlans) {
-    mutations.push(...labelMutations(plan.subjectId, plan.change, snapshot.labelIds, `#${plan.number}`));
-    report.labelChanges.push({ number: plan.number, change: plan.change });
-  }
+/**
+ * Brings readiness labels, sticky explanations and native relations up to date after one issue changed.
+ * Reads the registry once; evaluates only the SPECs the change can affect; writes only what differs.
+ */
+export async function syncAfterChange(rt: Runtime, change: IssueChange): Promise<SyncReport> {
+  const report = emptyReport();
+  const { snapshot, registry: fresh } = await loadRegistry(rt, report);
+  const scope = await scopeOf(rt, change, fresh, report);
+  const { labelPlans, stickyCandidates } = planAffected(rt, change, scope);
+  const stale = staleReadinessPlan(rt, change);
+  if (stale) labelPlans.push(stale);
 
+  const mutations = await labelWrites(rt, snapshot, labelPlans, report);
   mutations.push(...(await explanationWrites(rt, stickyCandidates, report)));
-
   if (mutations.length) {
     const outcome = await runMutations(rt.octokit, mutations);
     recordWrites(report, outcome);
   }
 
-  const changedSpec = after.specs.get(key);
+  const { key, after, before, written, external } = scope;
   // A body past the dependency cap mirrors nothing: it is blocked until it names fewer.
-  if (written && changedSpec?.state === "OPEN" && !written.tooManyDependencies) {
+  if (written && after.specs.get(key)?.state === "OPEN" && !written.tooManyDependencies) {
     const idOf = (ref: IssueRef) =>
       after.specs.get(refKey(ref))?.databaseId ?? external.get(refKey(ref))?.databaseId ?? null;
     await mirrorWritten(rt, written, before?.specs.get(key)?.dependencies ?? [], idOf, report);
