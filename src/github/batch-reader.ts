@@ -13,17 +13,26 @@ export const BATCHES_QUERY = /* GraphQL */ `
   }
 `;
 
+/** A batch issue as every batch query selects it (`id number state title body`). */
+export interface BatchNode {
+  id: string;
+  number: number;
+  state: "OPEN" | "CLOSED";
+  title: string;
+  body: string;
+}
+
+/** The batch a node is, or `null` for an issue with the batch label but no readable batch metadata (made by hand). */
+export function batchIssueOf(node: BatchNode): BatchIssue | null {
+  const meta = decodeBatchMeta(node.body);
+  return meta ? { ...node, body: node.body ?? "", meta } : null;
+}
+
 interface BatchesPage {
   repository: {
     issues: {
       pageInfo: { hasNextPage: boolean; endCursor: string | null };
-      nodes: Array<{
-        id: string;
-        number: number;
-        state: "OPEN" | "CLOSED";
-        title: string;
-        body: string;
-      } | null> | null;
+      nodes: Array<BatchNode | null> | null;
     };
   } | null;
 }
@@ -50,8 +59,8 @@ export async function readBatches(
     });
     if (!page.repository) throw new Error(`repository ${repo.owner}/${repo.repo} is not readable`);
     for (const node of nodesOf(page.repository.issues)) {
-      const meta = decodeBatchMeta(node.body);
-      if (meta) batches.push({ ...node, body: node.body ?? "", meta });
+      const batch = batchIssueOf(node);
+      if (batch) batches.push(batch);
     }
     const { pageInfo } = page.repository.issues;
     cursor = pageInfo.hasNextPage ? pageInfo.endCursor : null;

@@ -1,8 +1,9 @@
-import { type BatchIssue, decodeBatchMeta } from "../domain/batch.js";
+import type { BatchIssue } from "../domain/batch.js";
 import type { BoardItem } from "../domain/board-plan.js";
 import type { ProjectRef } from "../domain/project-ref.js";
 import type { RepoRef } from "../domain/references.js";
 import type { IssueRecord } from "../domain/spec.js";
+import { type BatchNode, batchIssueOf } from "./batch-reader.js";
 import { type GitHub, type GraphqlError, graphqlPartial, nodesOf } from "./graphql.js";
 import {
   type BoardProject,
@@ -66,14 +67,7 @@ interface ProgressPage {
     };
     batches?: {
       pageInfo: PageInfo;
-      nodes: Array<{
-        id: string;
-        number: number;
-        state: "OPEN" | "CLOSED";
-        title: string;
-        body: string;
-        projectItems?: ProjectItemsNode;
-      }>;
+      nodes: Array<BatchNode & { projectItems?: ProjectItemsNode }>;
     };
   } | null;
   projectOwner?: ProjectOwnerNode | null;
@@ -145,9 +139,9 @@ function collectPage(
     keepItem(node.id, node.projectItems);
   }
   for (const { projectItems, ...node } of nodesOf(repository.batches)) {
-    const meta = decodeBatchMeta(node.body);
-    if (!meta) continue;
-    snapshot.batches.push({ ...node, body: node.body ?? "", meta });
+    const batch = batchIssueOf(node);
+    if (!batch) continue;
+    snapshot.batches.push(batch);
     keepItem(node.id, projectItems);
   }
 }

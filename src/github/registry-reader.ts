@@ -19,6 +19,7 @@ export function registryDocument(labelCount: number): string {
     repository(owner: $owner, name: $name) {
       id
       dashboards: issues(first: 1, labels: [$dashboardLabel], states: [OPEN]) { totalCount }
+      openPullRequests: pullRequests(states: [OPEN]) { totalCount }
 ${labelFields}      issues(first: 100, after: $cursor, labels: [$specLabel], orderBy: { field: CREATED_AT, direction: ASC }) {
         pageInfo { hasNextPage endCursor }
         nodes { ${ISSUE_RECORD_FIELDS} }
@@ -49,6 +50,7 @@ interface RegistryPage {
     id: string;
     [label: `l${number}`]: { id: string; name: string } | null;
     dashboards: { totalCount: number };
+    openPullRequests: { totalCount: number };
     issues: {
       pageInfo: { hasNextPage: boolean; endCursor: string | null };
       nodes: Array<IssueNode | null> | null;
@@ -63,6 +65,8 @@ export interface RegistrySnapshot {
   issues: IssueRecord[];
   /** Open issues carrying the dashboard label. */
   openDashboards: number;
+  /** Open pull requests (the quality gate's sync step skips its read at 0). */
+  openPullRequests: number;
   requests: number;
 }
 
@@ -97,6 +101,7 @@ export async function readRegistry(
     labelIds: new Map(),
     issues: [],
     openDashboards: 0,
+    openPullRequests: 0,
     requests: 0,
   };
   const document = registryDocument(labelNames.length);
@@ -115,6 +120,7 @@ export async function readRegistry(
     if (!page.repository) throw new Error(`repository ${repo.owner}/${repo.repo} is not readable`);
     snapshot.repositoryId = page.repository.id;
     snapshot.openDashboards = page.repository.dashboards.totalCount;
+    snapshot.openPullRequests = page.repository.openPullRequests.totalCount;
     labelNames.forEach((_, i) => {
       const label = page.repository?.[`l${i}`];
       if (label) snapshot.labelIds.set(label.name.toLowerCase(), label.id);

@@ -280,7 +280,7 @@ describe("rendered bodies", () => {
       | \`/batch next [@agent]\` | Opens the agent's next batch, planned for that agent alone as \`/batch assign\` plans. Allowed when the agent has no open batch (or with \`batch.pull-ahead: true\`); when nothing is eligible the reply says why. | the agent itself (a configured agent, or on its own batch issue); for any agent: write, maintain or admin, and \`commanders\` |
       | \`/batch status\` | Replies with each agent's current batch, progress, reviews and blockers, and links the dashboard. | anyone |
       | \`/batch dashboard\` | Opens the dashboard issue (or reopens it), pins it and brings it up to date. It is also opened by the first batch. | people with triage access or more |
-      | \`/batch sync\` | Re-syncs the whole repository: readiness labels, batch task lists and reports, the project board and the dashboard; replies with what it repaired. | people with triage access or more |
+      | \`/batch sync\` | Re-syncs the whole repository: readiness labels, the quality gate of open pull requests, batch task lists and reports, the project board and the dashboard; replies with what it repaired. | people with triage access or more |
       | \`/batch assign [@agent ...] [--size N] [--domain D] [--dry-run]\` | Plans one batch per agent from the unassigned SPECs (priority fixes first, dependencies in order) and opens a batch issue for each agent. Agents default to \`agents\` in \`.github/batch.yml\`. | write, maintain or admin on the repository, and \`commanders\` |
       | \`/batch plan [@agent ...] [--size N] [--domain D]\` | Previews \`/batch assign\` in a reply, with every batch message, and writes nothing else. | write, maintain or admin on the repository, and \`commanders\` |
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { BATCHES_QUERY } from "../../src/github/batch-reader.js";
 import { createLabelMutation, labelMutations, stickyMutation } from "../../src/github/issue-writer.js";
 import { type Mutation, mutationDocument } from "../../src/github/mutations.js";
+import { OPEN_PULL_REQUESTS_DOCUMENT } from "../../src/github/open-pull-requests-reader.js";
 import { lookupDocument, registryDocument } from "../../src/github/registry-reader.js";
 import { RECENT_COMMENTS_QUERY } from "../../src/github/replies.js";
 import { stickyDocument } from "../../src/github/sticky-reader.js";
@@ -37,6 +38,7 @@ const documents: Array<[string, string]> = [
   ["sticky comments of 50 issues", stickyDocument(50)],
   ["recent comments", RECENT_COMMENTS_QUERY],
   ["batch issues", BATCHES_QUERY],
+  ["open pull requests", OPEN_PULL_REQUESTS_DOCUMENT],
   ["every mutation in one request", mutationDocument(mutations)],
   ...mutations.map((m): [string, string] => [`mutation ${m.field}`, mutationDocument([m])]),
 ];

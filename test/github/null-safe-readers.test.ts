@@ -8,6 +8,7 @@ import { findCopilot } from "../../src/github/copilot.js";
 import { readDriveGuards } from "../../src/github/drive-guards-reader.js";
 import type { GitHub } from "../../src/github/graphql.js";
 import { readKnowledgeIssues } from "../../src/github/knowledge-reader.js";
+import { readOpenPullRequests } from "../../src/github/open-pull-requests-reader.js";
 import { readProgress } from "../../src/github/progress-reader.js";
 import { readPullRequestGate, readSpecGates } from "../../src/github/quality-gate-reader.js";
 import { lookupIssues, readRegistry } from "../../src/github/registry-reader.js";
@@ -49,6 +50,7 @@ const READERS: Record<string, (octokit: GitHub) => Promise<unknown>> = {
   findCopilot: (o) => findCopilot(o, repo),
   readPullRequestGate: (o) => readPullRequestGate(gate(o), 10, [1, 2], "e2e"),
   readSpecGates: (o) => readSpecGates(gate(o), [1, 2], "e2e"),
+  readOpenPullRequests: (o) => readOpenPullRequests(o, repo),
   readProgress: (o) =>
     readProgress(
       o,

@@ -638,6 +638,14 @@ export class FakeGitHub {
           .map((i) => this.issueView(repo, i));
         return connection(items, args);
       },
+      pullRequests: (args: { first?: number; after?: string; states?: string[] }) => {
+        const items = [...repo.issues.values()]
+          .filter((i) => i.pullRequest)
+          .map((i) => this.issueView(repo, i))
+          .filter((v) => !args.states || args.states.includes(v.state as string))
+          .sort((a, b) => (a.number as number) - (b.number as number));
+        return connection(items, args);
+      },
       issue: ({ number }: { number: number }) => {
         const issue = repo.issues.get(number);
         if (!issue || issue.pullRequest)

@@ -75,7 +75,7 @@ export function syncCommand(steps: readonly SyncStep[]): CommandDefinition {
       name: "sync",
       usage: "/batch sync",
       description:
-        "Re-syncs the whole repository: readiness labels, batch task lists and reports, the project board and the dashboard; replies with what it repaired.",
+        "Re-syncs the whole repository: readiness labels, the quality gate of open pull requests, batch task lists and reports, the project board and the dashboard; replies with what it repaired.",
       whoCanUse: WRITERS,
       examples: ["/batch sync"],
     },

@@ -15,7 +15,7 @@ export interface SyncState extends RepositorySync {
  */
 export async function syncRepositoryState(rt: Runtime, steps: readonly SyncStep[]): Promise<SyncState> {
   const outcomes: SyncOutcome[] = [];
-  for (const step of steps) outcomes.push(await step(rt));
+  for (const step of steps) outcomes.push(await step(rt, outcomes));
   const batches = outcomes.reduce((n, o) => n + (o.batches ?? 0), 0);
   const openDashboards = outcomes.find((o) => o.openDashboards !== undefined)?.openDashboards ?? null;
   const progress = hasProgress(rt, openDashboards, batches)

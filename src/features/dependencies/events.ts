@@ -72,7 +72,8 @@ function labelText(change: LabelChange): string {
 
 /** `/batch sync`: the readiness labels of every SPEC. */
 export const labelsSyncStep: SyncStep = async (rt) => {
-  const { labelChanges, stickyChanges, failures, openDashboards } = await syncRepository(rt);
+  const { labelChanges, stickyChanges, failures, openDashboards, openPullRequests } =
+    await syncRepository(rt);
   const line = labelChanges.length
     ? `- Labels: ${labelChanges.length} SPEC${labelChanges.length === 1 ? "" : "s"} relabelled (${labelChanges
         .slice(0, 20)
@@ -84,5 +85,6 @@ export const labelsSyncStep: SyncStep = async (rt) => {
     failures,
     repairs: { labels: labelChanges.length, stickies: stickyChanges.length },
     openDashboards,
+    openPullRequests,
   };
 };

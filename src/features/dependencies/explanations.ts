@@ -3,9 +3,9 @@ import { renderDependencyProblems, type StatusLookup } from "../../domain/readin
 import { type Registry, readinessOf } from "../../domain/registry.js";
 import { hasLabel, type IssueRecord } from "../../domain/spec.js";
 import { withSection } from "../../domain/sticky.js";
+import { dependenciesGitHub } from "../../github/dependencies-port.js";
 import { stickyMutation } from "../../github/issue-writer.js";
 import type { Mutation } from "../../github/mutations.js";
-import { readStickyComments } from "../../github/sticky-reader.js";
 import type { RequestCount, Runtime } from "../shared/runtime.js";
 
 export const DEPENDENCY_SECTION = "dependencies";
@@ -47,14 +47,14 @@ export async function explanationWrites(
   rt: Runtime,
   explanations: readonly Explanation[],
   report: RequestCount & { stickyChanges: number[] },
-): Promise<Mutation[]> {
-  if (explanations.length === 0) return [];
-  const { stickies, requests } = await readStickyComments(
+  port: Pick<ReturnType<typeof dependenciesGitHub>, "readStickies"> = dependenciesGitHub(
     rt.octokit,
     rt.repo,
-    explanations.map((c) => c.number),
     rt.botLogin,
-  );
+  ),
+): Promise<Mutation[]> {
+  if (explanations.length === 0) return [];
+  const { stickies, requests } = await port.readStickies(explanations.map((c) => c.number));
   report.reads += requests;
   const mutations: Mutation[] = [];
   for (const { number, text } of explanations) {

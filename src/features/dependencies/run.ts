@@ -16,14 +16,22 @@ import {
   withVersion,
 } from "../../domain/registry.js";
 import { hasLabel, type IssueRecord, isSpec, type Spec, toSpec } from "../../domain/spec.js";
-import { mirrorDependencyLinks } from "../../github/dependency-links.js";
+import { dependenciesGitHub } from "../../github/dependencies-port.js";
 import { createLabelMutation, labelMutations } from "../../github/issue-writer.js";
-import { describeFailures, type Mutation, recordWrites, runMutations } from "../../github/mutations.js";
-import { type ExternalIssue, lookupIssues, readRegistry } from "../../github/registry-reader.js";
+import { describeFailures, type Mutation, recordWrites } from "../../github/mutations.js";
+import type { ExternalIssue } from "../../github/registry-reader.js";
 import type { RequestCount, Runtime } from "../shared/runtime.js";
 import { explanationsToCheck, explanationWrites } from "./explanations.js";
 
 export { DEPENDENCY_SECTION } from "./explanations.js";
+
+/** The calls the dependencies workhorse makes (`src/github/dependencies-port.ts`); unit tests fake it in memory. */
+export type DependenciesPort = ReturnType<typeof dependenciesGitHub>;
+
+/** The port on the runtime's GitHub client. */
+export function portOf(rt: Runtime): DependenciesPort {
+  return dependenciesGitHub(rt.octokit, rt.repo, rt.botLogin);
+}
 
 /** A change to one issue, as a webhook tells it. */
 export interface IssueChange {
@@ -42,32 +50,33 @@ export interface SyncReport extends RequestCount {
   failures: string[];
   /** Open dashboard issues, as the registry read saw them (`null`: not read). */
   openDashboards: number | null;
+  /** Open pull requests, as the registry read saw them (`null`: not read). */
+  openPullRequests: number | null;
 }
 
 function readinessLabelNames(config: BatchConfig): string[] {
   return [config.labels.blocked, config.labels.ready];
 }
 
-async function loadRegistry(rt: Runtime, report: SyncReport) {
-  const snapshot = await readRegistry(
-    rt.octokit,
-    rt.repo,
+async function loadRegistry(rt: Runtime, port: DependenciesPort, report: SyncReport) {
+  const snapshot = await port.readRegistry(
     rt.config.labels.spec,
     readinessLabelNames(rt.config),
     rt.config.labels.dashboard,
   );
   report.reads += snapshot.requests;
   report.openDashboards = snapshot.openDashboards;
+  report.openPullRequests = snapshot.openPullRequests;
   return { snapshot, registry: buildRegistry(rt.repo, snapshot.issues, rt.config, rt.hosts) };
 }
 
 async function lookupExternal(
-  rt: Runtime,
+  port: DependenciesPort,
   refs: IssueRef[],
   report: SyncReport,
 ): Promise<Map<string, ExternalIssue>> {
   if (refs.length === 0) return new Map();
-  const { issues, requests } = await lookupIssues(rt.octokit, refs);
+  const { issues, requests } = await port.lookupIssues(refs);
   report.reads += requests;
   return issues;
 }
@@ -91,6 +100,7 @@ export async function labelWrites(
   snapshot: { repositoryId: string; labelIds: Map<string, string> },
   plans: readonly LabelPlan[],
   report: Pick<SyncReport, "writes" | "failures" | "labelChanges">,
+  port: DependenciesPort = portOf(rt),
 ): Promise<Mutation[]> {
   await ensureLabels(
     rt,
@@ -98,6 +108,7 @@ export async function labelWrites(
     snapshot.labelIds,
     plans.flatMap((p) => p.change.add),
     report,
+    port,
   );
   const mutations: Mutation[] = [];
   for (const plan of plans) {
@@ -114,14 +125,14 @@ export async function ensureLabels(
   labelIds: Map<string, string>,
   needed: Iterable<string>,
   report: Pick<SyncReport, "writes" | "failures">,
+  port: DependenciesPort = portOf(rt),
 ): Promise<void> {
   const keyOf = (name: string) =>
     Object.entries(rt.config.labels).find(([, v]) => v.toLowerCase() === name.toLowerCase())?.[0] ?? name;
   const missing = [...new Set([...needed].map((n) => n.toLowerCase()))].filter((n) => !labelIds.has(n));
   if (missing.length === 0) return;
   const names = missing.map((lower) => [...needed].find((n) => n.toLowerCase() === lower)!);
-  const outcome = await runMutations(
-    rt.octokit,
+  const outcome = await port.runMutations(
     names.map((name) => createLabelMutation(repositoryId, name, keyOf(name))),
   );
   report.writes += outcome.requests;
@@ -133,7 +144,15 @@ export async function ensureLabels(
 }
 
 function emptyReport(): SyncReport {
-  return { reads: 0, writes: 0, labelChanges: [], stickyChanges: [], failures: [], openDashboards: null };
+  return {
+    reads: 0,
+    writes: 0,
+    labelChanges: [],
+    stickyChanges: [],
+    failures: [],
+    openDashboards: null,
+    openPullRequests: null,
+  };
 }
 
 type Registry = ReturnType<typeof buildRegistry>;
@@ -151,6 +170,7 @@ interface ChangeScope {
 
 async function scopeOf(
   rt: Runtime,
+  port: DependenciesPort,
   change: IssueChange,
   fresh: Registry,
   report: SyncReport,
@@ -167,7 +187,7 @@ async function scopeOf(
       ? toSpec(change.current, rt.repo, rt.config, rt.hosts)
       : null;
   const external = await lookupExternal(
-    rt,
+    port,
     dedupe([
       ...externalReferences(after, openAfter),
       ...(before ? externalReferences(before, beforeSpecs) : []),
@@ -217,18 +237,22 @@ function staleReadinessPlan(rt: Runtime, change: IssueChange): LabelPlan | null 
  * Brings readiness labels, sticky explanations and native relations up to date after one issue changed.
  * Reads the registry once; evaluates only the SPECs the change can affect; writes only what differs.
  */
-export async function syncAfterChange(rt: Runtime, change: IssueChange): Promise<SyncReport> {
+export async function syncAfterChange(
+  rt: Runtime,
+  change: IssueChange,
+  port: DependenciesPort = portOf(rt),
+): Promise<SyncReport> {
   const report = emptyReport();
-  const { snapshot, registry: fresh } = await loadRegistry(rt, report);
-  const scope = await scopeOf(rt, change, fresh, report);
+  const { snapshot, registry: fresh } = await loadRegistry(rt, port, report);
+  const scope = await scopeOf(rt, port, change, fresh, report);
   const { labelPlans, stickyCandidates } = planAffected(rt, change, scope);
   const stale = staleReadinessPlan(rt, change);
   if (stale) labelPlans.push(stale);
 
-  const mutations = await labelWrites(rt, snapshot, labelPlans, report);
-  mutations.push(...(await explanationWrites(rt, stickyCandidates, report)));
+  const mutations = await labelWrites(rt, snapshot, labelPlans, report, port);
+  mutations.push(...(await explanationWrites(rt, stickyCandidates, report, port)));
   if (mutations.length) {
-    const outcome = await runMutations(rt.octokit, mutations);
+    const outcome = await port.runMutations(mutations);
     recordWrites(report, outcome);
   }
 
@@ -237,7 +261,7 @@ export async function syncAfterChange(rt: Runtime, change: IssueChange): Promise
   if (written && after.specs.get(key)?.state === "OPEN" && !written.tooManyDependencies) {
     const idOf = (ref: IssueRef) =>
       after.specs.get(refKey(ref))?.databaseId ?? external.get(refKey(ref))?.databaseId ?? null;
-    await mirrorWritten(rt, written, before?.specs.get(key)?.dependencies ?? [], idOf, report);
+    await mirrorWritten(port, written, before?.specs.get(key)?.dependencies ?? [], idOf, report);
   }
   return report;
 }
@@ -249,15 +273,13 @@ export async function syncAfterChange(rt: Runtime, change: IssueChange): Promise
  * only if the text the last run mirrored named it, whatever the body was when GitHub answered the read.
  */
 async function mirrorWritten(
-  rt: Runtime,
+  port: DependenciesPort,
   written: Spec,
   previous: readonly IssueRef[],
   idOf: (ref: IssueRef) => number | null,
   report: SyncReport,
 ): Promise<void> {
-  const links = await mirrorDependencyLinks(
-    rt.octokit,
-    rt.repo,
+  const links = await port.mirrorLinks(
     written.number,
     idSet(written.dependencies, idOf, written.databaseId),
     idSet(previous, idOf, written.databaseId),
@@ -293,11 +315,11 @@ function dedupe(refs: IssueRef[]): IssueRef[] {
  * `/batch sync`). Comments are read only of open SPECs with a problem and of SPECs labelled `blocked` (which may
  * hold an explanation from before); native relations are left alone.
  */
-export async function syncRepository(rt: Runtime): Promise<SyncReport> {
+export async function syncRepository(rt: Runtime, port: DependenciesPort = portOf(rt)): Promise<SyncReport> {
   const report = emptyReport();
-  const { snapshot, registry } = await loadRegistry(rt, report);
+  const { snapshot, registry } = await loadRegistry(rt, port, report);
   const open = [...registry.specs.values()].filter((s) => s.state === "OPEN");
-  const external = await lookupExternal(rt, externalReferences(registry, open), report);
+  const external = await lookupExternal(port, externalReferences(registry, open), report);
   const lookup = statusLookup(registry, statuses(external));
   const plans = [...registry.specs.values()]
     .map((spec) => ({
@@ -305,16 +327,17 @@ export async function syncRepository(rt: Runtime): Promise<SyncReport> {
       change: readinessLabelChange(spec, readinessOf(registry, spec.key, lookup), rt.config),
     }))
     .filter((p) => !isNoChange(p.change));
-  const mutations = await labelWrites(rt, snapshot, plans, report);
+  const mutations = await labelWrites(rt, snapshot, plans, report, port);
   mutations.push(
     ...(await explanationWrites(
       rt,
       explanationsToCheck(registry, lookup, rt.config, snapshot.issues),
       report,
+      port,
     )),
   );
   if (mutations.length) {
-    const outcome = await runMutations(rt.octokit, mutations);
+    const outcome = await port.runMutations(mutations);
     recordWrites(report, outcome);
   }
   return report;

@@ -25,8 +25,11 @@ export interface SyncOutcome {
   repairs: Readonly<Record<string, number>>;
   /** Open dashboard issues, when the step read the registry (the board and dashboard step is skipped at 0). */
   openDashboards?: number | null;
+  /** Open pull requests, when the step read the registry (the quality gate's step is skipped at 0). */
+  openPullRequests?: number | null;
   /** Batch issues, open or closed, when the step read them (the dashboard opens with the first). */
   batches?: number;
 }
 
-export type SyncStep = (rt: Runtime) => Promise<SyncOutcome>;
+/** One sync step; `earlier` holds the outcomes of the steps before it (what they already read). */
+export type SyncStep = (rt: Runtime, earlier: readonly SyncOutcome[]) => Promise<SyncOutcome>;

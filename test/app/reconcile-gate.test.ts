@@ -1,0 +1,120 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { GATE_CHECK } from "../../src/domain/quality-gate-report.js";
+import type { ExclusiveOutcome } from "../../src/jobs/exclusive.js";
+import type { SweepReport } from "../../src/jobs/reconcile.js";
+import { createHarness, type Harness } from "../helpers/harness.js";
+
+const R = "acme/specs";
+let h: Harness;
+afterEach(() => h?.fake.uninstall());
+
+function sweep(outcome: ExclusiveOutcome<SweepReport>): SweepReport {
+  if (!outcome.ran) throw new Error(`the sweep did not run: ${outcome.reason}`);
+  return outcome.result;
+}
+
+type Last = "pull_request_review" | "pull_request.synchronize" | "check_run" | "status";
+
+/** A SPEC (#1), its pull request (#10), and everything up to the last delivery, which is dropped when `drop`. */
+async function run(last: Last, drop: boolean) {
+  h?.fake.uninstall();
+  h = createHarness();
+  const repo = h.fake.repo(R);
+  for (const login of ["alice", "bob", "agent"]) repo.collaborators.set(login, "write");
+  const e2e = last === "status" ? "ci/e2e" : "e2e";
+  repo.files.set(".github/batch.yml", `validation:\n  e2e-check: ${e2e}\n`);
+  h.fake.addIssue(R, { number: 1, title: "Schema", labels: ["spec"], assignees: ["agent"] });
+  h.fake.addIssue(R, { number: 2, title: "Other", labels: ["spec"] });
+  h.fake.addPullRequest(R, { number: 10, author: "agent", body: "Closes #1", headSha: "head-1" });
+  h.fake.addPullRequest(R, { number: 11, author: "agent", body: "No SPEC here", headSha: "other" });
+  await h.receive("pull_request", h.pullRequestEvent(R, 10, "opened"));
+  await h.receive("pull_request_review", h.reviewEvent(R, 10, "alice", "APPROVED"));
+  const deliveries: Record<Last, () => Promise<void>> = {
+    pull_request_review: async () => {
+      const passed = h.fake.addCheckRun(R, { name: e2e, headSha: "head-1", conclusion: "success" });
+      await h.receive("check_run", h.checkRunEvent(R, passed));
+      const event = h.reviewEvent(R, 10, "bob", "APPROVED");
+      if (!drop) await h.receive("pull_request_review", event);
+    },
+    "pull_request.synchronize": async () => {
+      h.fake.push(R, 10, "head-2");
+      const event = h.pullRequestEvent(R, 10, "synchronize");
+      if (!drop) await h.receive("pull_request", event);
+    },
+    check_run: async () => {
+      await h.receive("pull_request_review", h.reviewEvent(R, 10, "bob", "APPROVED"));
+      const passed = h.fake.addCheckRun(R, { name: e2e, headSha: "head-1", conclusion: "success" });
+      const event = h.checkRunEvent(R, passed);
+      if (!drop) await h.receive("check_run", event);
+    },
+    status: async () => {
+      await h.receive("pull_request_review", h.reviewEvent(R, 10, "bob", "APPROVED"));
+      const event = h.statusEvent(R, "head-1", e2e, "success");
+      if (!drop) await h.receive("status", event);
+    },
+  };
+  // Readiness labels settled first, so what differs afterwards is the gate's alone.
+  sweep(await h.jobs.reconcile());
+  await deliveries[last]();
+  expect(h.fake.unhandled).toEqual([]);
+}
+
+/** The gate's check run on the pull request's head, and the SPECs' labels. */
+function state() {
+  const head = h.fake.issue(R, 10).pullRequest!.headSha;
+  const runs = h.fake.repo(R).checkRuns.filter((r) => r.name === GATE_CHECK && r.headSha === head);
+  const check = runs.map((r) => ({
+    status: r.status,
+    conclusion: r.conclusion,
+    title: r.output.title,
+    summary: r.output.summary,
+  }));
+  return { check, labels: [1, 2].map((n) => [...h.fake.issue(R, n).labels].sort()) };
+}
+
+describe("the sweep repairs the quality gate", () => {
+  it.each<Last>(["pull_request_review", "pull_request.synchronize", "check_run", "status"])(
+    "a dropped %s delivery: one sweep leaves the check run and labels as if none was",
+    async (last) => {
+      await run(last, false);
+      const expected = state();
+      h.fake.reset();
+      const clean = sweep(await h.jobs.reconcile());
+      // Nothing dropped: the sweep (open pull requests, so the gate's read runs) writes nothing.
+      expect(clean.repositories).toMatchObject([{ outcome: "clean", writes: 0, repairs: {} }]);
+      expect(h.fake.writes).toBe(0);
+      expect(h.fake.requests.map((r) => r.operation)).toContain("BatchbotOpenPullRequests");
+
+      await run(last, true);
+      const dropped = state();
+      expect(dropped, "the drop left something wrong (the test can fail)").not.toEqual(expected);
+      const report = sweep(await h.jobs.reconcile());
+      expect(state()).toEqual(expected);
+      expect(report.repositories[0]!.outcome).toBe("repaired");
+      expect(Object.keys(report.repositories[0]!.repairs).some((k) => k.startsWith("gate_"))).toBe(true);
+      expect(await h.metrics.count("reconcileRepairs")).toBeGreaterThan(0);
+      // A second sweep finds nothing left.
+      expect(sweep(await h.jobs.reconcile()).repositories).toMatchObject([{ outcome: "clean", writes: 0 }]);
+    },
+  );
+
+  it("/batch sync repairs the same and says so in its reply", async () => {
+    await run("pull_request_review", true);
+    await h.receive("issue_comment", h.commentEvent(R, 2, "alice", "/batch sync"));
+    const reply = h.fake.botComments(R, 2).at(-1)!.body;
+    expect(reply).toContain("- Quality gate (1 open pull request): check run rewritten on #10");
+    expect(reply).toContain("gate labels of #1 corrected");
+    expect(state().check).toMatchObject([{ status: "completed", conclusion: "success" }]);
+  });
+
+  it("costs no read in a repository without open pull requests", async () => {
+    h = createHarness();
+    h.fake.addIssue(R, { number: 1, title: "Schema", labels: ["spec"] });
+    sweep(await h.jobs.reconcile());
+    h.fake.reset();
+    sweep(await h.jobs.reconcile());
+    const operations = h.fake.requests.map((r) => r.operation ?? "");
+    expect(operations).toContain("BatchbotRegistry");
+    expect(operations).not.toContain("BatchbotOpenPullRequests");
+  });
+});
