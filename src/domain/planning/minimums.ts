@@ -101,25 +101,53 @@ function anyEnd(p: Planning, a: AgentState, need: Need): boolean {
   return false;
 }
 
+/**
+ * A SPEC another batch could give, as every node of one search sees it: whether it is movable, its kind, and the
+ * need its giver is left with do not change while the search runs, so they are worked out once per search, not
+ * once per node (a search visits up to two nodes per batch, each looking at every planned SPEC).
+ */
+interface Offer {
+  key: string;
+  fix: boolean;
+  domains: readonly string[];
+  rank: number;
+  /** What the giver lacks once it gives the SPEC up (null: it stays at its minimums). */
+  loss: Need | null;
+}
+
+function offersOf(p: Planning, ask: Ask): Offer[][] {
+  return p.agents.map((c) => {
+    const offers: Offer[] = [];
+    [...c.fixes, ...c.news].forEach((planned, i) => {
+      const key = planned.spec.key;
+      const fix = i < c.fixes.length;
+      if (!movable(p, c, key)) return;
+      const candidate = p.candidates.get(key)!;
+      const loss = lossNeed(p, c, key, c === ask.root ? ask.need : null);
+      offers.push({ key, fix, domains: candidate.domains, rank: candidate.rank, loss });
+    });
+    return offers;
+  });
+}
+
 /** Breadth first over batches, each visited once per need: the moves that end at a free SPEC or at a batch with surplus. */
 function findPath(p: Planning, a: AgentState, need: Need): Move[] | null {
   const visited = new Set<string>([`${p.agents.indexOf(a)}:${need}`]);
   const queue: Node[] = [{ agent: a, need, move: null, parent: null }];
-  const ask = { root: a, need };
+  let table: Offer[][] | null = null;
   for (let i = 0; i < queue.length; i++) {
     const node = queue[i]!;
-    const end = fromPool(p, node) ?? fromSurplus(p, node, ask);
-    if (end) return movesTo(node, end);
-    p.agents.forEach((c, index) => {
-      if (c === node.agent) return;
-      for (const give of gives(p, node, c, ask)) {
-        const state = `${index}:${give.need}`;
-        if (visited.has(state)) continue;
-        visited.add(state);
-        const move = { key: give.key, from: c, to: node.agent };
-        queue.push({ agent: c, need: give.need, move, parent: node });
-      }
-    });
+    const pool = fromPool(p, node);
+    if (pool) return movesTo(node, pool);
+    table ??= offersOf(p, { root: a, need });
+    const { surplus, gives } = scan(p, node, table);
+    if (surplus) return movesTo(node, surplus);
+    for (const { c, index, key, need: left } of gives) {
+      const state = `${index}:${left}`;
+      if (visited.has(state)) continue;
+      visited.add(state);
+      queue.push({ agent: c, need: left, move: { key, from: c, to: node.agent }, parent: node });
+    }
   }
   return null;
 }
@@ -136,61 +164,52 @@ function fromPool(p: Planning, { agent, need }: Node): Move | null {
   return pick ? { key: pick.key, from: null, to: agent } : null;
 }
 
+interface Give {
+  c: AgentState;
+  index: number;
+  key: string;
+  need: Need;
+}
+
 /**
- * The SPEC a batch with surplus gives: one the receiver may take, its domains first, the giver's least wanted. A
- * batch already on the chain counts too: its size is the same once the chain is done. So does the batch asking.
+ * One pass over what the other batches can give the node's batch (its need met: only fixes for a fix; a SPEC in
+ * a domain the receiver may take). The end: the best SPEC of a batch with surplus (a batch already on the chain
+ * counts too: its size is the same once the chain is done; so does the batch asking). The gives: per batch, at
+ * most one SPEC per need it is left with ("any" first), as a batch is visited once per need. Best: fewer new
+ * domains for the receiver first, then the SPEC its giver ranks lowest; the first of equals.
  */
-function fromSurplus(p: Planning, node: Node, ask: Ask): Move | null {
-  let best: { move: Move; score: number[] } | null = null;
-  for (const c of p.agents) {
-    if (c === node.agent) continue;
-    for (const key of offers(p, node, c)) {
-      if (lossNeed(p, c, key, c === ask.root ? ask.need : null) !== null) continue;
-      const score = scoreFor(p, node.agent, key);
-      if (!best || less(score, best.score)) best = { move: { key, from: c, to: node.agent }, score };
+function scan(p: Planning, node: Node, table: Offer[][]): { surplus: Move | null; gives: Give[] } {
+  const to = node.agent;
+  const allow = new Map<string, boolean>();
+  const may = (d: string) => {
+    if (!allow.has(d)) allow.set(d, allowed(p, to, d, true));
+    return allow.get(d)!;
+  };
+  let end: { offer: Offer; c: AgentState; fits: number } | null = null;
+  const gives: Give[] = [];
+  p.agents.forEach((c, index) => {
+    if (c === to) return;
+    let any: { offer: Offer; fits: number } | null = null;
+    let fix: { offer: Offer; fits: number } | null = null;
+    for (const offer of table[index]!) {
+      if (node.need === "fix" && !offer.fix) continue;
+      if (!offer.domains.some(may)) continue;
+      const fits = offer.domains.some((d) => to.domainCount.has(d)) || to.domainCount.size === 0 ? 0 : 1;
+      if (offer.loss === null) {
+        if (!end || better(offer, fits, end.offer, end.fits)) end = { offer, c, fits };
+      } else if (offer.loss === "any") {
+        if (!any || better(offer, fits, any.offer, any.fits)) any = { offer, fits };
+      } else if (!fix || better(offer, fits, fix.offer, fix.fits)) fix = { offer, fits };
     }
-  }
-  return best?.move ?? null;
+    if (any) gives.push({ c, index, key: any.offer.key, need: "any" });
+    if (fix) gives.push({ c, index, key: fix.offer.key, need: "fix" });
+  });
+  const best = end as { offer: Offer; c: AgentState } | null;
+  return { surplus: best ? { key: best.offer.key, from: best.c, to } : null, gives };
 }
 
-/**
- * What `c` can give the node's batch, at most one SPEC per need it is left with (the receiver's domains first, the
- * giver's least wanted). A batch is visited once per need: giving a fix and a new SPEC leave different needs.
- */
-function gives(p: Planning, node: Node, c: AgentState, ask: Ask): Array<{ key: string; need: Need }> {
-  const best = new Map<Need, { key: string; score: number[] }>();
-  for (const key of offers(p, node, c)) {
-    const need = lossNeed(p, c, key, c === ask.root ? ask.need : null);
-    if (need === null) continue;
-    const score = scoreFor(p, node.agent, key);
-    const current = best.get(need);
-    if (!current || less(score, current.score)) best.set(need, { key, score });
-  }
-  return [...best]
-    .sort(([x], [y]) => (x === y ? 0 : x === "any" ? -1 : 1))
-    .map(([need, { key }]) => ({ key, need }));
-}
-
-/** The SPECs of `c` that could move to the node's batch and meet its need. */
-function* offers(p: Planning, node: Node, c: AgentState): Generator<string> {
-  for (const planned of node.need === "fix" ? c.fixes : [...c.fixes, ...c.news]) {
-    const key = planned.spec.key;
-    const candidate = p.candidates.get(key)!;
-    if (!candidate.domains.some((d) => allowed(p, node.agent, d, true))) continue;
-    if (movable(p, c, key)) yield key;
-  }
-}
-
-/** Fewer new domains for the receiver first, then the SPEC its giver ranks lowest. */
-function scoreFor(p: Planning, to: AgentState, key: string): number[] {
-  const c = p.candidates.get(key)!;
-  const fits = c.domains.some((d) => to.domainCount.has(d)) || to.domainCount.size === 0;
-  return [fits ? 0 : 1, -c.rank];
-}
-
-function less(a: readonly number[], b: readonly number[]): boolean {
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i]! < b[i]!;
-  return false;
+function better(x: Offer, xFits: number, y: Offer, yFits: number): boolean {
+  return xFits !== yFits ? xFits < yFits : x.rank > y.rank;
 }
 
 /** The position of the batch's least wanted movable new SPEC, if any. */
