@@ -1,5 +1,7 @@
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { afterEach, describe, expect, it } from "vitest";
+import { parse } from "yaml";
 import { createHarness, type Harness, repositoryPayload } from "../helpers/harness.js";
 
 /**
@@ -13,17 +15,9 @@ const examples = require("@octokit/webhooks-examples") as Array<{
   name: string;
   examples: Array<Record<string, any>>;
 }>;
-const EVENTS = [
-  "issues",
-  "issue_comment",
-  "push",
-  "pull_request",
-  "pull_request_review",
-  "check_run",
-  "status",
-  "installation",
-  "installation_repositories",
-];
+/** What GitHub delivers: the manifest's events plus the installation events every app gets. */
+const manifest = parse(readFileSync("app.yml", "utf8")) as { default_events: string[] };
+const EVENTS = [...manifest.default_events, "installation", "installation_repositories"];
 const R = "acme/specs";
 let h: Harness;
 afterEach(() => h?.fake.uninstall());
