@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { isAbsolute, relative } from "node:path";
 import { type ParseArgsConfig, parseArgs } from "node:util";
 import { parse as parseYaml } from "yaml";
+import type { Io } from "../cli.js";
 import { type BatchConfig, type ConfigProblem, parseConfig } from "../domain/config.js";
 
 /** Bad input on the command line: printed as one line on stderr, exit code 2. */
@@ -105,4 +106,11 @@ export function loadConfig(path: string | null): BatchConfig {
       configProblemsLine(parsed.problems, path ? shownPath(path) : "the default configuration"),
     );
   return parsed.config;
+}
+
+/** Bad input as one line on stderr, pointing at the help; exit code 2. */
+export function fail(io: Pick<Io, "err">, who: string, problem: string): number {
+  const help = who === "batchbot" ? "batchbot --help" : `${who} --help`;
+  io.err(`${who}: ${oneLine(problem)} (${help})\n`);
+  return 2;
 }
