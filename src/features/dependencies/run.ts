@@ -125,7 +125,7 @@ export async function ensureLabels(
   labelIds: Map<string, string>,
   needed: Iterable<string>,
   report: Pick<SyncReport, "writes" | "failures">,
-  port: DependenciesPort = portOf(rt),
+  port: Pick<DependenciesPort, "runMutations"> = portOf(rt),
 ): Promise<void> {
   const keyOf = (name: string) =>
     Object.entries(rt.config.labels).find(([, v]) => v.toLowerCase() === name.toLowerCase())?.[0] ?? name;
