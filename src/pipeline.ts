@@ -11,6 +11,7 @@ import { boardConfigProbe } from "./features/board-and-dashboard/board-probe.js"
 import { dashboardCommand, statusCommand, syncCommand } from "./features/board-and-dashboard/commands.js";
 import {
   progressAfterIssue,
+  progressKept,
   progressRefresher,
   progressShown,
 } from "./features/board-and-dashboard/events.js";
@@ -77,10 +78,14 @@ export function pipeline(base: PipelineBase): Pipeline {
     ...base,
     follow: {
       // batchbot changed SPECs (gate labels, a forced close): batch tasks → board and dashboard.
+      // Only what exists follows (`presence`, from the gate's read); when both do, one progress read serves both.
       specsChanged: async (rt, numbers, presence) => {
         if (numbers.length === 0) return;
-        if (!presence || presence.openBatches > 0) await batchTasksAfterSpecs(deps, rt, numbers);
-        if (!presence || progressShown(rt.config, presence)) await progress(rt, "batchbot's own writes");
+        const batches = !presence || presence.openBatches > 0;
+        const shown = presence ? progressShown(rt.config, presence) : progressKept(rt.config);
+        const shared = batches && shown ? progress.share(rt) : undefined;
+        if (batches) await batchTasksAfterSpecs(deps, rt, numbers, shared);
+        if (shown) await progress(rt, "batchbot's own writes", shared);
       },
       // batchbot opened batches or changed them: board and dashboard.
       progressChanged: (rt) => progress(rt, "batchbot's own writes"),

@@ -21,9 +21,19 @@ export type BatchTasksPort = ReturnType<typeof batchTasksGitHub> & {
   readShared?: () => Promise<BatchSnapshot>;
 };
 
-/** The port on the runtime's GitHub client. */
-export function batchTasksPortOf(rt: Runtime): BatchTasksPort {
-  return batchTasksGitHub(rt.octokit, rt.repo);
+/** The port on the runtime's GitHub client; with `shared`, its first read is the shared one. */
+export function batchTasksPortOf(rt: Runtime, shared?: SharedBatchRead): BatchTasksPort {
+  const port = batchTasksGitHub(rt.octokit, rt.repo);
+  return shared ? { ...port, readShared: shared.batches } : port;
+}
+
+/**
+ * A read another feature makes anyway and shares with the batch issues' refresh (the board and dashboard's progress
+ * read): read once, when the refresh asks for it under its lock, then told what the refresh wrote.
+ */
+export interface SharedBatchRead {
+  batches(): Promise<BatchSnapshot>;
+  applyBatchWrites(result: RefreshResult): void;
 }
 
 /**
@@ -44,16 +54,20 @@ export async function followRefresh(
   await deps.follow.progressChanged(rt);
 }
 
-/** `refreshBatches`, logged when it wrote or failed, and followed (`followRefresh`). */
+/**
+ * `refreshBatches`, logged when it wrote or failed, and followed (`followRefresh`). With `shared`, its first read is
+ * the shared one, and what it wrote is handed back to it.
+ */
 export async function refreshAndFollow(
   deps: AppDeps,
   rt: Runtime,
   target: BatchTarget,
   options: RefreshOptions,
   withProgress = true,
-  port?: BatchTasksPort,
+  shared?: SharedBatchRead,
 ): Promise<RefreshResult> {
-  const result = await refreshBatches(rt, deps.lock, target, options, port);
+  const result = await refreshBatches(rt, deps.lock, target, options, batchTasksPortOf(rt, shared));
+  shared?.applyBatchWrites(result);
   if (result.writes || result.failures.length)
     rt.log[result.failures.length ? "warn" : "info"](
       { target, reads: result.reads, writes: result.writes, failures: result.failures },

@@ -82,6 +82,14 @@ export function progressLabels(rt: Pick<Runtime, "config">): ProgressLabels {
   };
 }
 
+/** The progress read with the board (when configured): what `refreshProgress` reads, or takes as `snapshot`. */
+export function readProgressSnapshot(
+  rt: Runtime,
+  port: BoardAndDashboardPort = boardAndDashboardPortOf(rt),
+): Promise<ProgressSnapshot> {
+  return port.readProgress(progressLabels(rt), projectRef(rt.config.project));
+}
+
 /**
  * Reads everything progress tracking shows: SPECs, batches, the dashboard issue and, when configured and
  * `withBoard`, the project board.

@@ -100,7 +100,7 @@ export async function labelWrites(
   snapshot: { repositoryId: string; labelIds: Map<string, string> },
   plans: readonly LabelPlan[],
   report: Pick<SyncReport, "writes" | "failures" | "labelChanges">,
-  port: DependenciesPort = portOf(rt),
+  port: Pick<DependenciesPort, "runMutations"> = portOf(rt),
 ): Promise<Mutation[]> {
   await ensureLabels(
     rt,
