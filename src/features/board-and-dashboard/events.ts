@@ -80,6 +80,8 @@ export interface ProgressRefresh {
    * for both. It is used only when no other refresh of the repository ran or started since it was read.
    */
   share(rt: Runtime): SharedProgressRead;
+  /** Runs a refresh made outside the coalescing (`/batch sync`) as one, so a shared read made before it goes stale. */
+  track<T>(rt: Runtime, job: () => Promise<T>): Promise<T>;
 }
 
 /**
@@ -88,40 +90,41 @@ export interface ProgressRefresh {
  */
 export function progressRefresher(): ProgressRefresh {
   const coalescer = new Coalescer();
-  /** Per repository: refreshes started so far, and whether one is running. */
-  const runs = new Map<string, { started: number; running: boolean }>();
+  /** Per repository: refreshes started so far, and how many are running. */
+  const runs = new Map<string, { started: number; running: number }>();
   const runsOf = (rt: Runtime) => {
     const key = `${rt.repo.owner}/${rt.repo.repo}`.toLowerCase();
-    const state = runs.get(key) ?? { started: 0, running: false };
+    const state = runs.get(key) ?? { started: 0, running: 0 };
     runs.set(key, state);
     return { key, state };
   };
-  const refresh = (rt: Runtime, why: string, shared?: SharedProgressRead) => {
-    const { key, state } = runsOf(rt);
-    return coalescer.run(key, async () => {
-      const snapshot = shared?.usable();
-      state.started++;
-      state.running = true;
-      try {
-        const report = await refreshProgress(rt, snapshot ? { snapshot } : {});
-        logRefresh(rt, why, report);
-      } finally {
-        state.running = false;
-      }
-    });
+  const track = async <T>(rt: Runtime, job: () => Promise<T>): Promise<T> => {
+    const { state } = runsOf(rt);
+    state.started++;
+    state.running++;
+    try {
+      return await job();
+    } finally {
+      state.running--;
+    }
   };
+  const refresh = (rt: Runtime, why: string, shared?: SharedProgressRead) =>
+    coalescer.run(runsOf(rt).key, async () => {
+      const snapshot = shared?.usable();
+      const report = await track(rt, () => refreshProgress(rt, snapshot ? { snapshot } : {}));
+      logRefresh(rt, why, report);
+    });
   const share = (rt: Runtime) => {
     const { state } = runsOf(rt);
-    const port = boardAndDashboardPortOf(rt);
     return new SharedProgressRead(
-      () => readProgressSnapshot(rt, port),
+      () => readProgressSnapshot(rt, boardAndDashboardPortOf(rt)),
       () => {
         const at = { ...state };
-        return () => !at.running && state.started === at.started;
+        return () => at.running === 0 && state.started === at.started;
       },
     );
   };
-  return Object.assign(refresh, { share });
+  return Object.assign(refresh, { share, track });
 }
 
 function logRefresh(rt: Runtime, why: string, report: ProgressReport): void {

@@ -38,7 +38,13 @@ export class SharedProgressRead implements SharedBatchRead {
   }
 
   /** Batch tasks' part: every batch issue and SPEC, from the one read (`BatchTasksPort.readShared`). */
-  readonly batches = async (): Promise<BatchSnapshot> => batchSnapshotFromProgress(await this.read());
+  readonly batches = async (): Promise<BatchSnapshot> => {
+    const first = !this.pending;
+    const snapshot = batchSnapshotFromProgress(await this.read());
+    // Counted once, by whoever asked first.
+    if (!first) snapshot.requests = 0;
+    return snapshot;
+  };
 
   /**
    * What batch tasks wrote, applied to the snapshot: new bodies and metadata, completed batches closed. Any write
