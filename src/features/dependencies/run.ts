@@ -1,4 +1,3 @@
-import type { BatchConfig } from "../../domain/config.js";
 import type { DependencyStatus, LabelChange } from "../../domain/readiness.js";
 import {
   isNoChange,
@@ -22,6 +21,7 @@ import { describeFailures, type Mutation, recordWrites } from "../../github/muta
 import type { ExternalIssue } from "../../github/registry-reader.js";
 import type { RequestCount, Runtime } from "../shared/runtime.js";
 import { explanationsToCheck, explanationWrites } from "./explanations.js";
+import { readinessLabelNames, readSpecRegistry } from "./registry.js";
 
 export { DEPENDENCY_SECTION } from "./explanations.js";
 
@@ -54,16 +54,8 @@ export interface SyncReport extends RequestCount {
   openPullRequests: number | null;
 }
 
-function readinessLabelNames(config: BatchConfig): string[] {
-  return [config.labels.blocked, config.labels.ready];
-}
-
 async function loadRegistry(rt: Runtime, port: DependenciesPort, report: SyncReport) {
-  const snapshot = await port.readRegistry(
-    rt.config.labels.spec,
-    readinessLabelNames(rt.config),
-    rt.config.labels.dashboard,
-  );
+  const snapshot = await readSpecRegistry(rt, port);
   report.reads += snapshot.requests;
   report.openDashboards = snapshot.openDashboards;
   report.openPullRequests = snapshot.openPullRequests ?? null;

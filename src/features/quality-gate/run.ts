@@ -71,7 +71,8 @@ export interface SpecEvaluation {
   state: SpecGateState;
 }
 
-function emptyReport(): GateReport {
+/** A report of nothing read or written yet. */
+export function emptyReport(): GateReport {
   return {
     reads: 0,
     writes: 0,
