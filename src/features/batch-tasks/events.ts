@@ -49,6 +49,11 @@ export async function batchTasksAfterSpecs(
   await refreshAndFollow(deps, rt, { kind: "specs", numbers }, {}, false, shared);
 }
 
+/** The comments a batch counts, in order: what a lost comment delivery leaves wrong. */
+function messageCount(meta: BatchMeta): string {
+  return JSON.stringify(meta.messages?.counted ?? []);
+}
+
 /**
  * `/batch sync`: every open batch issue's task list, report and completion, rebuilt from its SPECs. With `shared`
  * (the board and dashboard's progress read, made for them anyway), the batch issues and their SPECs come from it:
@@ -59,6 +64,7 @@ export function batchTasksSyncStep(deps: AppDeps): SyncStep {
     const batches = await allBatches(rt, shared);
     const open = batches.filter((b) => b.state === "OPEN");
     const rewritten: number[] = [];
+    let recounted = 0;
     const failures: string[] = [];
     for (const batch of open) {
       const result = await refreshBatches(
@@ -69,7 +75,12 @@ export function batchTasksSyncStep(deps: AppDeps): SyncStep {
         batchTasksPortOf(rt, shared),
       );
       shared?.applyBatchWrites(result);
-      for (const b of result.batches) if (b.update.changed || b.update.completed) rewritten.push(b.number);
+      for (const b of result.batches) {
+        if (!b.update.changed && !b.update.completed) continue;
+        rewritten.push(b.number);
+        // A comment on the batch issue whose delivery was lost: its message count was wrong.
+        if (messageCount(b.update.meta) !== messageCount(batch.meta)) recounted++;
+      }
       failures.push(...result.failures);
       await followRefresh(deps, rt, result, false);
     }
@@ -79,7 +90,12 @@ export function batchTasksSyncStep(deps: AppDeps): SyncStep {
         : `- Batch issues: all ${open.length} open ones right`,
       ...failures.slice(0, 5).map((f) => `  - GitHub refused: ${f}`),
     ].join("\n");
-    return { line, failures: [], repairs: { batch_issues: rewritten.length }, batches: batches.length };
+    return {
+      line,
+      failures: [],
+      repairs: { batch_issues: rewritten.length, batch_messages: recounted },
+      batches: batches.length,
+    };
   };
 }
 
