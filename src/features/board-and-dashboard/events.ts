@@ -1,16 +1,13 @@
 import type { BatchConfig } from "../../domain/config.js";
+import { projectRef } from "../../domain/project-ref.js";
 import { hasLabel } from "../../domain/spec.js";
+import { readSharedProgress } from "../../github/progress-batches.js";
 import type { ProgressPresence } from "../../github/quality-gate-reader.js";
 import { Coalescer } from "../../infra/coalesce.js";
 import { type IssuesPayload, labelNames } from "../shared/issue-payload.js";
 import type { Runtime } from "../shared/runtime.js";
 import type { IssueStep } from "../shared/steps.js";
-import {
-  boardAndDashboardPortOf,
-  type ProgressReport,
-  readProgressSnapshot,
-  refreshProgress,
-} from "./run.js";
+import { type ProgressReport, progressLabels, refreshProgress } from "./run.js";
 import { SharedProgressRead } from "./shared-read.js";
 
 /** Labels whose change moves a SPEC on the board or on the dashboard. */
@@ -117,7 +114,7 @@ export function progressRefresher(): ProgressRefresh {
   const share = (rt: Runtime) => {
     const { state } = runsOf(rt);
     return new SharedProgressRead(
-      () => readProgressSnapshot(rt, boardAndDashboardPortOf(rt)),
+      () => readSharedProgress(rt.octokit, rt.repo, progressLabels(rt), projectRef(rt.config.project)),
       () => {
         const at = { ...state };
         return () => at.running === 0 && state.started === at.started;
