@@ -1,4 +1,4 @@
-import type { PlanAgent, PlanInput, PlannedSpec, PlanOptions, SpecKind } from "../planner.js";
+import type { PlanAgent, PlanInput, PlannedSpec, PlanOptions, PlanWork, SpecKind } from "../planner.js";
 import type { Registry } from "../registry.js";
 import { type Candidate, type Groups, NO_DOMAIN } from "./candidates.js";
 
@@ -31,6 +31,7 @@ export interface Planning extends Groups {
   /** Who holds each planned SPEC (the first holder of a shared one). */
   owner: Map<string, AgentState>;
   copies: Map<string, PlannedSpec[]>;
+  work: PlanWork | undefined;
 }
 
 /** Phase 2, step 3: one empty batch per agent (logins compared without case, the first one kept). */
@@ -44,6 +45,7 @@ export function seatAgents(input: PlanInput, groups: Groups): Planning {
     claimed: new Set(agents.flatMap((a) => [...a.domains])),
     owner: new Map(),
     copies: new Map(),
+    work: input.work,
   };
 }
 
