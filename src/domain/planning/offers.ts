@@ -67,8 +67,8 @@ export interface OfferBook {
   of(giver: number): Offer[];
   surplus(need: Need, domain: string): readonly Offer[];
   states(need: Need, domain: string): readonly number[];
-  /** How many surplus offers the batch at `giver` has (`null`: all batches together). */
-  surplusOf(need: Need, giver: number | null): number;
+  /** How many offers (of any kind, or priority fixes) leave their giver with `loss`: one batch's, or all (`null`). */
+  tally(need: Need, loss: Need | null, giver: number | null): number;
   /** The domains the batch may take a SPEC of, among those in the pool. */
   receivable(index: number): readonly string[];
   changed(agents: Iterable<AgentState>): void;
@@ -83,16 +83,19 @@ export function offerBook(p: Planning): OfferBook {
   const receivable = p.agents.map((a) => (a.specialist ? [...a.domains, NO_DOMAIN] : all));
   const surplus: Lists<Offer> = { any: new Map(), fix: new Map() };
   const states: Lists<number> = { any: new Map(), fix: new Map() };
-  const counts: Record<Need, number[]> = { any: p.agents.map(() => 0), fix: p.agents.map(() => 0) };
-  const total: Record<Need, number> = { any: 0, fix: 0 };
+  const counts = new Map<string, number[]>();
   const count = (offers: readonly Offer[], sign: number) => {
-    for (const offer of offers) {
-      if (offer.loss !== null) continue;
+    for (const offer of offers)
       for (const need of offer.fix ? (["any", "fix"] as const) : (["any"] as const)) {
-        counts[need][offer.giver]! += sign;
-        total[need] += sign;
+        const key = `${need}:${offer.loss}`;
+        let list = counts.get(key);
+        if (!list) {
+          list = p.agents.map(() => 0).concat(0);
+          counts.set(key, list);
+        }
+        list[offer.giver]! += sign;
+        list[p.agents.length]! += sign;
       }
-    }
   };
   let kept: Offer[][] | null = null;
   const load = () => {
@@ -117,7 +120,7 @@ export function offerBook(p: Planning): OfferBook {
     of: (giver) => kept![giver]!,
     surplus: (need, domain) => surplus[need].get(domain) ?? NONE,
     states: (need, domain) => states[need].get(domain) ?? NONE,
-    surplusOf: (need, giver) => (giver === null ? total[need] : counts[need][giver]!),
+    tally: (need, loss, giver) => counts.get(`${need}:${loss}`)?.[giver ?? p.agents.length] ?? 0,
     receivable: (i) => receivable[i]!,
     changed: (agents) => {
       if (!kept) return;

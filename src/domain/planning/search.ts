@@ -45,6 +45,7 @@ export function findPath(p: Planning, a: AgentState, need: Need, book: OfferBook
     states: { any: new Map(), fix: new Map() },
     free: { fix: freeDomains(p, "fix"), new: freeDomains(p, "new") },
   };
+  if (!canEnd(s, need)) return null;
   s.visited[stateOf(root, need)] = 1;
   const queue: Node[] = [{ agent: a, index: root, need, move: null, parent: null }];
   for (let i = 0; i < queue.length; i++) {
@@ -59,6 +60,24 @@ export function findPath(p: Planning, a: AgentState, need: Need, book: OfferBook
     }
   }
   return null;
+}
+
+/**
+ * Whether a chain could end at all: a SPEC left in the pool or an offer that leaves its giver at its minimums
+ * (the asking batch's judged with its need met). A search asking for a priority fix, where no fix leaves its
+ * giver needing any SPEC, reaches only batches needing a fix: only a free or a surplus fix can end it. A plan
+ * with no end left is common (every batch at its minimums or short, the rest asking in vain): this answers
+ * those searches without visiting every batch.
+ */
+function canEnd(s: Search, need: Need): boolean {
+  if (s.free.fix.size > 0) return true;
+  const others = (filter: Need, loss: Need | null) => {
+    let n = s.book.tally(filter, loss, null) - s.book.tally(filter, loss, s.root);
+    for (const offer of s.rootOffers) if (offer.loss === loss && (filter === "any" || offer.fix)) n++;
+    return n;
+  };
+  if (need === "fix" && others("fix", "any") === 0) return others("fix", null) > 0;
+  return s.free.new.size > 0 || others("any", null) > 0;
 }
 
 function movesTo(node: Node, last: Move): Move[] {
@@ -134,9 +153,9 @@ function bestSurplus(s: Search, node: Node): Move | null {
   let bestFits = 0;
   // Most nodes of a long search are in a plan with no surplus left for them: no list to look at.
   const mine =
-    s.book.surplusOf(node.need, s.root) +
-    (node.index === s.root ? 0 : s.book.surplusOf(node.need, node.index));
-  if (s.book.surplusOf(node.need, null) > mine) {
+    s.book.tally(node.need, null, s.root) +
+    (node.index === s.root ? 0 : s.book.tally(node.need, null, node.index));
+  if (s.book.tally(node.need, null, null) > mine) {
     if (to.domainCount.size > 0) best = head(s, node, to.domainCount.keys());
     if (!best)
       [best, bestFits] = [head(s, node, s.book.receivable(node.index)), to.domainCount.size > 0 ? 1 : 0];
