@@ -188,8 +188,10 @@ export function unplace(p: Planning, a: AgentState, key: string): void {
   for (const dependent of p.registry.graph.dependents.get(key) ?? [])
     if (a.unlocked.has(dependent)) a.unlocked.delete(dependent);
   for (const d of c.domains) {
+    // Every key before `pos` is given out; this one is back.
     const ranked = p.lists[c.kind].get(d);
-    if (ranked) ranked.pos = 0;
+    const at = ranked?.at.get(key);
+    if (ranked && at !== undefined) ranked.pos = Math.min(ranked.pos, at);
   }
 }
 

@@ -1,5 +1,6 @@
 import { type AgentState, bestOf, capOf, movable, type Planning, place, sizeOf, unplace } from "./batches.js";
-import { type Need, type OfferBook, offerBook } from "./offers.js";
+import { type OfferBook, offerBook } from "./offer-book.js";
+import type { Need } from "./offers.js";
 import { findPath } from "./search.js";
 
 /**

@@ -1,6 +1,7 @@
 import { type AgentState, allowed, type Planning } from "./batches.js";
 import { kindGroups, pickFree } from "./fill.js";
-import { type Need, type Offer, type OfferBook, offersOf, stateOf } from "./offers.js";
+import type { OfferBook } from "./offer-book.js";
+import { type Need, type Offer, offersOf, stateOf } from "./offers.js";
 
 /** One SPEC changing hands: from a batch (or the pool, `null`) to a batch. */
 export interface Move {
