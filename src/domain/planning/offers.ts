@@ -33,6 +33,7 @@ export function lossNeed(p: Planning, c: AgentState, key: string, gain: Need | n
 export function offersOf(p: Planning, giver: number, gain: Need | null): Offer[] {
   const c = p.agents[giver]!;
   const offers: Offer[] = [];
+  if (p.work) p.work.offers += c.fixes.length + c.news.length;
   for (const [fix, list] of [
     [true, c.fixes],
     [false, c.news],
