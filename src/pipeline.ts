@@ -11,6 +11,7 @@ import { boardConfigProbe } from "./features/board-and-dashboard/board-probe.js"
 import { dashboardCommand, statusCommand, syncCommand } from "./features/board-and-dashboard/commands.js";
 import {
   progressAfterIssue,
+  progressKept,
   progressRefresher,
   progressShown,
 } from "./features/board-and-dashboard/events.js";
@@ -30,7 +31,7 @@ import {
   PULL_REQUEST_ACTIONS,
   REVIEW_ACTIONS,
 } from "./features/quality-gate/events.js";
-import { gateSyncStep } from "./features/quality-gate/sync.js";
+import { closeGuardSyncStep, gateSyncStep } from "./features/quality-gate/sync.js";
 import { runCommands } from "./features/shared/command-events.js";
 import { type CommandDefinition, helpCommand } from "./features/shared/command-registry.js";
 import { type AppDeps, fromSelf, runtimeOf } from "./features/shared/deps.js";
@@ -65,8 +66,8 @@ export interface PipelineBase {
  * - `pull_request.*`, `pull_request_review.*`, `check_run.*`, `status`: quality gate → `follow.specsChanged`
  * - `push`: config check (with the board's and the agent drivers' probes)
  * - `installation.created`, `installation_repositories.added`: dependencies (every SPEC labelled)
- * - `/batch sync` and the reconcile sweep (`src/jobs/`): dependencies → quality gate → batch tasks → board and
- *   dashboard
+ * - `/batch sync` and the reconcile sweep (`src/jobs/`), one registry read: quality-gate close guard → dependencies
+ *   → quality gate → batch tasks → board and dashboard
  * - batchbot's own writes (`follow`): SPECs changed → batch tasks → board and dashboard; batches opened or changed
  *   → board and dashboard; batches completed → assignment's `auto-next`
  */
@@ -77,10 +78,14 @@ export function pipeline(base: PipelineBase): Pipeline {
     ...base,
     follow: {
       // batchbot changed SPECs (gate labels, a forced close): batch tasks → board and dashboard.
+      // Only what exists follows (`presence`, from the gate's read); when both do, one progress read serves both.
       specsChanged: async (rt, numbers, presence) => {
         if (numbers.length === 0) return;
-        if (!presence || presence.openBatches > 0) await batchTasksAfterSpecs(deps, rt, numbers);
-        if (!presence || progressShown(rt.config, presence)) await progress(rt, "batchbot's own writes");
+        const batches = !presence || presence.openBatches > 0;
+        const shown = presence ? progressShown(rt.config, presence) : progressKept(rt.config);
+        const shared = batches && shown ? progress.share(rt) : undefined;
+        if (batches) await batchTasksAfterSpecs(deps, rt, numbers, shared);
+        if (shown) await progress(rt, "batchbot's own writes", shared);
       },
       // batchbot opened batches or changed them: board and dashboard.
       progressChanged: (rt) => progress(rt, "batchbot's own writes"),
@@ -100,9 +105,15 @@ export function pipeline(base: PipelineBase): Pipeline {
     issueEvents(deps, issueSteps, base.editBursts),
   );
 
-  // `/batch sync` and the reconcile sweep: dependencies → quality gate (open pull requests that close SPECs) →
-  // batch tasks → (in the entry) board and dashboard.
-  const syncSteps: SyncStep[] = [labelsSyncStep, gateSyncStep(deps), batchTasksSyncStep(deps)];
+  // `/batch sync` and the reconcile sweep, on one registry read: quality-gate close guard (closes whose delivery
+  // was lost) → dependencies → quality gate (open pull requests that close SPECs, stale in-review labels) → batch
+  // tasks → (in the entry) board and dashboard.
+  const syncSteps: SyncStep[] = [
+    closeGuardSyncStep(),
+    labelsSyncStep,
+    gateSyncStep(deps),
+    batchTasksSyncStep(deps),
+  ];
   const lifecycle = lifecycleCommands(deps);
   const commands: CommandDefinition[] = [
     helpCommand(() => commands),

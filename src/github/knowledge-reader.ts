@@ -1,3 +1,4 @@
+import { type Discovery, decodeKnowledge, type KnowledgeMeta, mergeKnowledge } from "../domain/knowledge.js";
 import type { RepoRef } from "../domain/references.js";
 import { type GitHub, type Nodes, nodesOf } from "./graphql.js";
 
@@ -45,4 +46,16 @@ export async function readKnowledgeIssues(
     labelId: data.repository.label?.id ?? null,
     issues: nodesOf(data.repository.issues).map((n) => ({ ...n, body: n.body ?? "" })),
   };
+}
+
+/** The knowledge registry's discoveries (every registry issue's entries merged) and its issue number, in one request. */
+export async function readKnowledge(
+  octokit: GitHub,
+  repo: RepoRef,
+  label: string,
+): Promise<{ entries: Discovery[]; registry: number | null }> {
+  const read = await readKnowledgeIssues(octokit, repo, label);
+  const empty: KnowledgeMeta = { v: 1, entries: [] };
+  const merged = read.issues.reduce((acc, issue) => mergeKnowledge(acc, decodeKnowledge(issue.body)), empty);
+  return { entries: merged.entries, registry: read.issues[0]?.number ?? null };
 }

@@ -57,6 +57,9 @@ const SPEC = /* GraphQL */ `
     timelineItems(itemTypes: [CROSS_REFERENCED_EVENT], last: 20) {
       nodes { ... on CrossReferencedEvent { source { ... on PullRequest { ...GatePullRequest } } } }
     }
+    closedEvents: timelineItems(itemTypes: [CLOSED_EVENT], last: 1) {
+      nodes { ... on ClosedEvent { actor { login } } }
+    }
     subIssues(first: 100) { nodes { number } }
     parent {
       number
@@ -185,6 +188,8 @@ interface SpecNode {
   };
   closedByPullRequestsReferences: { nodes: Array<PullRequestNode | null> } | null;
   timelineItems: { nodes: Array<{ source?: Partial<PullRequestNode> } | null> };
+  /** The SPEC's last close: who closed it (`null` actor: a deleted account). */
+  closedEvents?: { nodes: Array<{ actor?: { login: string } | null } | null> } | null;
   /** A batch issue's SPECs (its sub-issues); empty for a SPEC. */
   subIssues?: { nodes: Array<{ number: number } | null> } | null;
   /** The SPEC's parent: its batch issue, whose closing pull requests count for each of its SPECs. */
@@ -248,6 +253,13 @@ export interface SpecView {
   pullRequests: PullRequestView[];
   /** batchbot's sticky comment on the SPEC, found among the comments read anyway. */
   sticky: ExistingComment | null;
+  /**
+   * Other pull requests of this repository that mentioned the SPEC (GitHub's cross-references, kept after the
+   * mention is edited away) and don't close it now.
+   */
+  mentionedBy: PullRequestView[];
+  /** Who closed the SPEC last (`ghost`: a deleted account); `null` while it was never closed. */
+  closedBy: string | null;
 }
 
 /** What progress tracking has to follow in the repository, read along with the gate at no extra request. */
@@ -363,6 +375,35 @@ function toPullRequest(
   };
 }
 
+/**
+ * A SPEC's pull requests in this repository: those that close it (GitHub's links, its batch issue's, a closing
+ * keyword in a cross-referencing body) and those that only mention it (or mentioned it before an edit).
+ */
+function pullRequestNodes(node: SpecNode, ctx: GateReadContext) {
+  const closing = new Map<number, PullRequestNode>();
+  const own = (pr: { repository: RepositoryNode }) =>
+    sameRepo({ owner: pr.repository.owner.login, repo: pr.repository.name }, ctx.repo);
+  // A pull request that closes the SPEC's batch issue counts for every SPEC of the batch.
+  const batchPrs =
+    node.parent && hasBatchLabel(node.parent, ctx.labels.batch)
+      ? nodesOf(node.parent.closedByPullRequestsReferences)
+      : [];
+  for (const pr of [...nodesOf(node.closedByPullRequestsReferences), ...batchPrs])
+    if (pr && own(pr)) closing.set(pr.number, pr);
+  const mentioned = new Map<number, PullRequestNode>();
+  for (const item of nodesOf(node.timelineItems)) {
+    const pr = item?.source as PullRequestNode | undefined;
+    if (!pr?.number || !pr.repository || closing.has(pr.number) || !own(pr)) continue;
+    const closes = parseClosingReferences(pr.body, ctx.repo, ctx.hosts).some(
+      (ref) => sameRepo(ref, ctx.repo) && ref.number === node.number,
+    );
+    if (closes) closing.set(pr.number, pr);
+    else mentioned.set(pr.number, pr);
+  }
+  for (const number of closing.keys()) mentioned.delete(number);
+  return { closing, mentioned };
+}
+
 async function toSpec(
   node: SpecNode,
   ctx: GateReadContext,
@@ -400,24 +441,8 @@ async function toSpec(
   }
   const isSelf = (login: string) => sameLogin(login, ctx.botLogin);
   const sticky = comments.find((c) => c.author && isSelf(c.author) && c.body.includes(STICKY_MARKER));
-  const prNodes = new Map<number, PullRequestNode>();
-  // A pull request that closes the SPEC's batch issue counts for every SPEC of the batch.
-  const batchPrs =
-    node.parent && hasBatchLabel(node.parent, ctx.labels.batch)
-      ? nodesOf(node.parent.closedByPullRequestsReferences)
-      : [];
-  for (const pr of [...nodesOf(node.closedByPullRequestsReferences), ...batchPrs])
-    if (pr && sameRepo({ owner: pr.repository.owner.login, repo: pr.repository.name }, ctx.repo))
-      prNodes.set(pr.number, pr);
-  for (const item of nodesOf(node.timelineItems)) {
-    const pr = item?.source as PullRequestNode | undefined;
-    if (!pr?.number || !pr.repository || prNodes.has(pr.number)) continue;
-    if (!sameRepo({ owner: pr.repository.owner.login, repo: pr.repository.name }, ctx.repo)) continue;
-    const closes = parseClosingReferences(pr.body, ctx.repo, ctx.hosts).some(
-      (ref) => sameRepo(ref, ctx.repo) && ref.number === node.number,
-    );
-    if (closes) prNodes.set(pr.number, pr);
-  }
+  const { closing, mentioned } = pullRequestNodes(node, ctx);
+  const closes = nodesOf(node.closedEvents);
   return {
     requests,
     spec: {
@@ -429,8 +454,10 @@ async function toSpec(
       labels: nodesOf(node.labels).map((l) => l.name),
       assignees: nodesOf(node.assignees).map((a) => a.login),
       commands: stageCommandsOf(comments, isSelf),
-      pullRequests: [...prNodes.values()].map((pr) => toPullRequest(pr, ctx, e2eCheck)),
+      pullRequests: [...closing.values()].map((pr) => toPullRequest(pr, ctx, e2eCheck)),
       sticky: sticky ? { id: sticky.id, body: sticky.body } : null,
+      mentionedBy: [...mentioned.values()].map((pr) => toPullRequest(pr, ctx, e2eCheck)),
+      closedBy: closes.length ? (closes.at(-1)!.actor?.login ?? "ghost") : null,
     },
   };
 }

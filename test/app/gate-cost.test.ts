@@ -1,7 +1,11 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { BOARD_STATUSES } from "../../src/domain/board-state.js";
 import { DASHBOARD_TITLE } from "../../src/domain/dashboard.js";
+import { refreshProgress } from "../../src/features/board-and-dashboard/run.js";
+import { projectsOf } from "../helpers/fake-projects.js";
 import { createHarness, type Harness } from "../helpers/harness.js";
 import { installLifecycleFake, seedBatch } from "../helpers/lifecycle.js";
+import { runtimeFor } from "../helpers/progress-fixtures.js";
 
 const REPO = "acme/specs";
 const VALIDATORS = "validation:\n  b1: [alice]\n  b2: [bob]\n";
@@ -85,5 +89,43 @@ describe("the quality gate's refresh cost (issue 17, item 4)", () => {
     await approveAsB2();
     expect(h.fake.issue(REPO, 1).labels).toContain("validated");
     expect(refreshReads()).toEqual([]);
+  });
+
+  it("with a batch, a board and the dashboard: one refresh read serves the batch issue, the board and the dashboard", async () => {
+    setup(`${VALIDATORS}project:\n  owner: acme\n  number: 3\n`, [1, 2, 3], 5);
+    const board = projectsOf(h.fake);
+    const project = board.addProject("acme", {
+      number: 3,
+      statusOptions: [...BOARD_STATUSES],
+      fields: ["Agent", "Batch", "Domain"].map((name) => ({ name, dataType: "TEXT" })),
+    });
+    const { batch } = seedBatch(h.fake, REPO, { agent: "agent", specs: [1, 2, 3, 4, 5] });
+    // The board and the dashboard as the batch's opening left them.
+    const rt = await runtimeFor(h, {
+      validation: { b1: ["alice"], b2: ["bob"] },
+      project: { owner: "acme", number: 3 },
+    });
+    const before = await refreshProgress(rt);
+    expect(before.dashboard.action).toBe("created");
+    const dashboard = h.fake.issue(REPO, before.dashboard.number!);
+    const dashboardBefore = dashboard.body;
+
+    await approveAsB2();
+    for (const n of [1, 2, 3]) expect(h.fake.issue(REPO, n).labels).toContain("validated");
+    expect(refreshReads()).toEqual(["BatchbotProgress"]);
+    expect(otherReads()).toEqual([]);
+    // Everything follows the gate from that one read: the batch's report, the board's Status, the dashboard.
+    expect(h.fake.issue(REPO, batch.number).body).toContain("validated");
+    for (const n of [1, 2, 3])
+      expect(board.value(project, h.fake.issue(REPO, n).id, "Status")).toBe("Validated");
+    expect(board.value(project, h.fake.issue(REPO, 4).id, "Status")).toBe("In batch");
+    expect(dashboard.body).not.toBe(dashboardBefore);
+    expect([...h.fake.repo(REPO).issues.values()].filter((i) => i.title === DASHBOARD_TITLE)).toHaveLength(1);
+
+    // A redelivery of the review: the gate changes no label, so nothing is refreshed, and nothing written.
+    h.fake.reset();
+    await h.receive("pull_request_review", h.reviewEvent(REPO, 10, "bob", "APPROVED"));
+    expect(refreshReads()).toEqual([]);
+    expect(h.fake.writes).toBe(0);
   });
 });

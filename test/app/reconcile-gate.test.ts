@@ -129,3 +129,68 @@ describe("the sweep repairs the quality gate", () => {
     expect(operations).not.toContain("BatchbotOpenPullRequests");
   });
 });
+
+describe("the sweep and closed SPECs", () => {
+  const now = () => new Date().toISOString();
+
+  it("reopens a SPEC whose close the gate never saw, as the close guard would, and says so in /batch sync", async () => {
+    h = createHarness();
+    h.fake.repo(R).collaborators.set("lead", "maintain");
+    h.fake.addIssue(R, { number: 1, title: "Schema", labels: ["spec"], assignees: ["agent"] });
+    await h.receive("issues", h.issueEvent(R, 1, "opened"));
+    const one = h.fake.issue(R, 1);
+    expect(one.labels).toContain("ready");
+    Object.assign(one, { state: "CLOSED", stateReason: "COMPLETED", closedAt: now(), closedBy: "agent" });
+    h.drop("issues", h.issueEvent(R, 1, "closed", { sender: "agent" }));
+
+    await h.receive("issue_comment", h.commentEvent(R, 1, "lead", "/batch sync"));
+    expect(one).toMatchObject({ state: "OPEN", stateReason: "REOPENED" });
+    expect(one.labels).toContain("ready");
+    const [note, reply] = h.fake.botComments(R, 1).map((c) => c.body);
+    expect(note).toContain("@agent closed this SPEC as completed before B1 and B2 validated it");
+    expect(reply).toContain("- Closed SPECs: #1 reopened (closed before B1 and B2 validated)");
+    // The readiness labels were judged on the SPEC reopened: nothing for them to do.
+    expect(reply).toContain("- Labels: all right");
+  });
+
+  it("leaves closed what the gate would have left closed, and a person's in-review label alone", async () => {
+    h = createHarness();
+    const repo = h.fake.repo(R);
+    repo.collaborators.set("lead", "maintain");
+    const closed = { state: "CLOSED" as const, closedAt: now(), closedBy: "lead" };
+    // Closed long before batchbot came (never labelled ready or blocked).
+    h.fake.addIssue(R, { number: 1, labels: ["spec"], ...closed, stateReason: "COMPLETED" });
+    h.fake.issue(R, 1).closedAt = "2024-01-01T00:00:00Z";
+    // Closes whose deliveries were lost: as not planned, and after passing the gate.
+    h.fake.addIssue(R, { number: 2, labels: ["spec", "ready"], ...closed, stateReason: "NOT_PLANNED" });
+    h.fake.addIssue(R, {
+      number: 3,
+      labels: ["spec", "ready", "validated"],
+      ...closed,
+      stateReason: "COMPLETED",
+    });
+    // Closed past the gate by a maintainer's /batch close --force.
+    h.fake.addIssue(R, { number: 4, labels: ["spec"] });
+    await h.receive("issues", h.issueEvent(R, 4, "opened"));
+    await h.receive("issue_comment", h.commentEvent(R, 4, "lead", "/batch close --force validated offline"));
+    expect(h.fake.issue(R, 4).state).toBe("CLOSED");
+    // Put in review by hand, without a pull request.
+    h.fake.addIssue(R, { number: 5, labels: ["spec", "ready", "in-review"] });
+
+    h.fake.reset();
+    const report = sweep(await h.jobs.reconcile());
+    expect([1, 2, 3, 4].map((n) => h.fake.issue(R, n).state)).toEqual([
+      "CLOSED",
+      "CLOSED",
+      "CLOSED",
+      "CLOSED",
+    ]);
+    expect(h.fake.issue(R, 5).labels).toContain("in-review");
+    // Only #2's and #3's readiness labels come off; no close is judged, and #5 costs one gate read.
+    expect(report.repositories[0]!.repairs).toEqual({ labels: 2 });
+    expect(h.fake.requests.filter((r) => r.operation === "BatchbotGateSpecs")).toHaveLength(1);
+
+    h.fake.reset();
+    expect(sweep(await h.jobs.reconcile()).repositories).toMatchObject([{ outcome: "clean", writes: 0 }]);
+  });
+});

@@ -156,18 +156,19 @@ async function afterPlanning(drop: number | null): Promise<string[]> {
     if (drop === names.length - 1) h.drop(name, payload);
     else await h.receive(name, payload);
   };
-  const close = (n: number, reason: "COMPLETED" | "NOT_PLANNED") => {
+  const close = (n: number, reason: "COMPLETED" | "NOT_PLANNED", by: string) => {
     const issue = h.fake.issue(R, n);
     issue.state = "CLOSED";
     issue.stateReason = reason;
-    issue.closedAt = "2026-11-25T12:00:00Z";
+    issue.closedAt = new Date().toISOString();
+    issue.closedBy = by;
   };
   // #1, approved by B1 and B2, is closed by its agent: #2 ready, #1 ticked in its batch and Done on the board.
   // (The approvals are commands, answered where they were given: the gate labelled #1 validated then.)
   h.fake.addComment(R, 1, "alice", "/batch approve b1");
   h.fake.addComment(R, 1, "bob", "/batch approve b2");
   h.fake.issue(R, 1).labels.push("validated");
-  close(1, "COMPLETED");
+  close(1, "COMPLETED", "db-opus");
   await deliver("issues", h.issueEvent(R, 1, "closed", { sender: "db-opus" }));
   // #4's dependency on #3 is dropped from its body: ready.
   const four = h.fake.issue(R, 4);
@@ -177,11 +178,21 @@ async function afterPlanning(drop: number | null): Promise<string[]> {
     "issues",
     h.issueEvent(R, 4, "edited", { sender: "lead", changes: { body: { from: before } } }),
   );
+  // #4's agent closes it as completed before B1 and B2 validated it: the gate reopens it and says why.
+  close(4, "COMPLETED", "ui-opus");
+  await deliver("issues", h.issueEvent(R, 4, "closed", { sender: "ui-opus" }));
+  // Its agent opens a pull request that closes #4 (the gate puts #4 in review), then edits "Closes #4" out of its
+  // description: #4 is not in review any more and the check run names no SPEC.
+  h.fake.addPullRequest(R, { number: 20, author: "ui-opus", body: "Closes #4", headSha: "ui-head" });
+  await h.receive("pull_request", h.pullRequestEvent(R, 20, "opened"));
+  h.fake.issue(R, 20).body = "Refactoring the list view first.";
+  const edit = { changes: { body: { from: "Closes #4" } } };
+  await deliver("pull_request", h.pullRequestEvent(R, 20, "edited", edit));
   // A person marks #3 in review; the board follows.
   h.fake.issue(R, 3).labels.push("in-review");
   await deliver("issues", h.issueEvent(R, 3, "labeled", { sender: "lead", label: { name: "in-review" } }));
   // #2 is not needed any more.
-  close(2, "NOT_PLANNED");
+  close(2, "NOT_PLANNED", "lead");
   await deliver("issues", h.issueEvent(R, 2, "closed", { sender: "lead" }));
   return names;
 }
@@ -214,11 +225,19 @@ function state(project: FakeProject, board: ReturnType<typeof projectsOf>) {
     assignees: [...i.assignees].sort().join(" "),
     body: untimed(i.body),
   }));
+  // batchbot's sticky comments (explanations, the gate's note) and the gate's check run on each pull request's head.
+  const stickies = [...h.fake.repo(R).issues.values()].flatMap((i) =>
+    h.fake.botComments(R, i.number).map((c) => `#${i.number}: ${untimed(c.body)}`),
+  );
+  const checks = h.fake
+    .repo(R)
+    .checkRuns.filter((r) => r.headSha === h.fake.issue(R, 20).pullRequest?.headSha)
+    .map((r) => `${r.name}: ${r.status} ${r.conclusion} ${r.output.title}\n${r.output.summary}`);
   const cards = project.items.map((item) => {
     const issue = [...h.fake.repo(R).issues.values()].find((i) => i.id === item.contentId);
     return `#${issue?.number}: ${["Status", "Agent", "Batch", "Domain"].map((f) => board.value(project, item.contentId, f)).join(" | ")}`;
   });
-  return { issues, cards: cards.sort() };
+  return { issues, cards: cards.sort(), stickies: stickies.sort(), checks };
 }
 
 describe("a dropped delivery is repaired by the next sweep", () => {
@@ -232,7 +251,23 @@ describe("a dropped delivery is repaired by the next sweep", () => {
     expect(expected.issues.find((i) => i.number === 4)!.labels).toContain("ready");
     expect(expected.cards.some((c) => c.startsWith("#3: In review"))).toBe(true);
 
-    expect(names).toEqual(["issues.closed #1", "issues.edited #4", "issues.labeled #3", "issues.closed #2"]);
+    // #4 was reopened by the gate with its note, and is not in review; #20's check run names no SPEC.
+    const four = expected.issues.find((i) => i.number === 4)!;
+    expect(four.state).toBe("OPEN REOPENED");
+    expect(four.labels).not.toContain("in-review");
+    expect(expected.stickies.some((s) => s.startsWith("#4: ") && s.includes("so batchbot reopened it"))).toBe(
+      true,
+    );
+    expect(expected.checks).toEqual([expect.stringContaining("completed neutral No SPEC linked")]);
+
+    expect(names).toEqual([
+      "issues.closed #1",
+      "issues.edited #4",
+      "issues.closed #4",
+      "pull_request.edited #20",
+      "issues.labeled #3",
+      "issues.closed #2",
+    ]);
     for (let drop = 0; drop < names.length; drop++) {
       h.fake.uninstall();
       const { project, board } = await planned();

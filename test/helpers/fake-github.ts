@@ -38,6 +38,8 @@ export interface FakeIssue {
   comments: FakeComment[];
   /** Labels in the order they were added (the issue's LABELED_EVENT timeline). */
   labelEvents: Array<{ label: string; createdAt: string }>;
+  /** Who closed it last (its last CLOSED_EVENT's actor); unknown (a deleted account) when not set. */
+  closedBy?: string;
   blockedBy: number[];
   subIssues: number[];
   parent: number | null;
@@ -337,6 +339,7 @@ export class FakeGitHub {
     };
     for (const l of created.labels) this.label(repo, l);
     repo.issues.set(number, created);
+    if (created.pullRequest) this.noteMentions();
     this.nodes.set(created.id, { kind: created.pullRequest ? "PullRequest" : "Issue", repo, issue: created });
     return created;
   }
@@ -496,7 +499,29 @@ export class FakeGitHub {
       throw new Error(`fake GitHub saw requests it could not serve:\n${this.unhandled.join("\n")}`);
   }
 
+  /**
+   * Issues each pull request's description has mentioned: GitHub records a cross-reference when a description
+   * mentions an issue and keeps it after the mention is edited away. Noted on every request (and when a pull
+   * request is added), the moments the app can look.
+   */
+  private mentioned = new Map<FakeIssue, Set<number>>();
+
+  private noteMentions(): void {
+    for (const repo of this.repos.values())
+      for (const issue of repo.issues.values()) {
+        if (!issue.pullRequest) continue;
+        const seen = this.mentioned.get(issue) ?? new Set<number>();
+        for (const m of issue.body.matchAll(/#(\d+)(?![0-9])/g)) seen.add(Number(m[1]));
+        this.mentioned.set(issue, seen);
+      }
+  }
+
+  private crossReferences(issue: FakeIssue, candidate: FakeIssue): boolean {
+    return mentions(candidate.body, issue.number) || !!this.mentioned.get(candidate)?.has(issue.number);
+  }
+
   private handle(method: string, uri: string, rawBody: unknown): [number, unknown, Record<string, string>?] {
+    this.noteMentions();
     const url = new URL(uri, this.baseUrl);
     const path = url.pathname.replace(/^\/api\/v3/, "");
     const body = typeof rawBody === "string" && rawBody ? safeJson(rawBody) : rawBody;
@@ -751,13 +776,13 @@ export class FakeGitHub {
             .map((p) => this.issueView(repo, p)),
           args,
         ),
-      // Timeline: cross-references (every pull request whose description mentions this issue; GitHub records one
-      // per mention) and label events, filtered by itemTypes as GitHub does.
+      // Timeline: cross-references (every pull request whose description mentions this issue or mentioned it; GitHub
+      // records one per mention and keeps it), label events and the last close, filtered by itemTypes as GitHub does.
       timelineItems: (args: { last?: number; first?: number; after?: string; itemTypes?: string[] }) => {
         const wants = (type: string) => !args.itemTypes || args.itemTypes.includes(type);
         const crossReferences = wants("CROSS_REFERENCED_EVENT")
           ? [...repo.issues.values()]
-              .filter((p) => p.pullRequest && p.number !== issue.number && mentions(p.body, issue.number))
+              .filter((p) => p.pullRequest && p.number !== issue.number && this.crossReferences(issue, p))
               .map((p) => ({
                 __typename: "CrossReferencedEvent",
                 source: this.issueView(repo, p),
@@ -773,7 +798,18 @@ export class FakeGitHub {
               label: { __typename: "Label", ...this.label(repo, e.label) },
             }))
           : [];
-        return connection([...crossReferences, ...labelEvents], args);
+        const closedEvents =
+          wants("CLOSED_EVENT") && issue.closedAt
+            ? [
+                {
+                  __typename: "ClosedEvent",
+                  id: `CE_${issue.databaseId}`,
+                  createdAt: issue.closedAt,
+                  actor: actorView(issue.closedBy ?? GHOST),
+                },
+              ]
+            : [];
+        return connection([...crossReferences, ...labelEvents, ...closedEvents], args);
       },
       subIssues: (args: { first?: number; after?: string }) =>
         connection(byDatabaseId(issue.subIssues), args),
@@ -984,6 +1020,7 @@ export class FakeGitHub {
         issue.state = "CLOSED";
         issue.stateReason = input.stateReason ?? "COMPLETED";
         issue.closedAt = now();
+        issue.closedBy = this.actor;
         touch(issue);
         return { clientMutationId: null, issue: this.issueView(repo, issue) };
       },
@@ -1030,6 +1067,7 @@ export class FakeGitHub {
           issue.state = "CLOSED";
           issue.stateReason = "COMPLETED";
           issue.closedAt = now();
+          issue.closedBy = this.actor;
         }
         touch(issue);
         return { clientMutationId: null, issue: this.issueView(repo, issue) };

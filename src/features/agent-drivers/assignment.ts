@@ -5,6 +5,7 @@ import { quietMention } from "../../domain/mention-escape.js";
 import type { Runtime } from "../shared/runtime.js";
 import { bodyAtCreation } from "./handoff.js";
 import { type DriveCandidate, driverOf, planDrives } from "./plan.js";
+import type { AgentDriversPort } from "./port.js";
 
 /** The labels the configured label drivers add to batch issues (read with the registry, created when missing). */
 export function driverLabels(config: BatchConfig): string[] {
@@ -44,6 +45,7 @@ export interface PreparedDrives {
  */
 export async function prepareDrives(
   rt: Runtime,
+  port: Pick<AgentDriversPort, "readGuards">,
   input: {
     drafts: readonly Draft[];
     /** Batches this command opened on an earlier delivery. */
@@ -59,7 +61,7 @@ export async function prepareDrives(
     ...input.mine.map((b) => ({ meta: b.meta, number: b.number, specIds: specIds(b.meta) })),
     ...input.drafts.map((d) => ({ meta: d.meta, number: null, specIds: specIds(d.meta) })),
   ];
-  const plan = await planDrives(rt, candidates, input.batches, now);
+  const plan = await planDrives(rt, port, { candidates, batches: input.batches, now });
   const decision = (meta: BatchMeta) => plan.decisions.get(meta.id);
   const labelIds = new Map(input.labelIds);
   const labelOf = (meta: BatchMeta) => {

@@ -2,12 +2,12 @@ import type { BatchMeta } from "../../domain/batch.js";
 import { withBatchMeta } from "../../domain/batch-body.js";
 import type { DriveDecision } from "../../domain/drive-decision.js";
 import { quietMention } from "../../domain/mention-escape.js";
-import { assignCopilot, copilotClient, copilotToken, findCopilot } from "../../github/copilot.js";
+import { copilotToken } from "../../github/copilot.js";
 import { issueBodyMutation } from "../../github/issue-writer.js";
-import { recordWrites, runMutations } from "../../github/mutations.js";
-import { defaultBranch, dispatchWorkflow } from "../../github/workflow-dispatch.js";
+import { recordWrites } from "../../github/mutations.js";
 import type { RequestCount, Runtime } from "../shared/runtime.js";
 import { driverOf } from "./plan.js";
+import { type AgentDriversPort, driversPortOf } from "./port.js";
 
 /** An opened batch issue whose driver was decided; `body` is the body as last written. */
 export interface FireTarget {
@@ -35,6 +35,7 @@ export async function fireDrives(
   rt: Runtime,
   targets: readonly FireTarget[],
   repositoryId: string,
+  port: AgentDriversPort = driversPortOf(rt),
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<FireReport> {
   const report: FireReport = { reads: 0, writes: 0, fired: [], notes: [], failures: [] };
@@ -42,42 +43,11 @@ export async function fireDrives(
     (t) => t.decision?.drive && (t.decision.kind === "copilot" || t.decision.kind === "dispatch"),
   );
   if (!due.length) return report;
-  const token = copilotToken(env);
-  const client = token ? copilotClient(rt.octokit, token) : null;
-  let copilot: Promise<string | null> | null = null;
-  let branch: Promise<string> | null = null;
+  const signal = startSignal(rt, port, repositoryId, report, env);
   const refused: FireTarget[] = [];
   for (const target of due) {
-    const driver = driverOf(rt.config, target.meta.agent);
     try {
-      if (driver && driver !== "none" && "copilot" in driver && client) {
-        if (!copilot) {
-          report.reads++;
-          copilot = findCopilot(client, rt.repo);
-        }
-        const copilotId = await copilot;
-        if (!copilotId)
-          throw new Error(
-            "Copilot's coding agent is not among this repository's assignable actors (not enabled, or the token's user has no Copilot seat)",
-          );
-        report.writes++;
-        await assignCopilot(client, {
-          issueId: target.id,
-          copilotId,
-          repositoryId,
-          ...driver.copilot,
-        });
-      } else if (driver && driver !== "none" && "dispatch" in driver) {
-        const { workflow, ref } = driver.dispatch;
-        if (!ref && !branch) {
-          report.reads++;
-          branch = defaultBranch(rt.octokit, rt.repo);
-        }
-        const at = ref ?? (await branch!);
-        report.writes++;
-        await dispatchWorkflow(rt.octokit, rt.repo, workflow, at, target.number);
-      } else continue;
-      report.fired.push(target.number);
+      if (await signal(target)) report.fired.push(target.number);
     } catch (error) {
       refused.push(target);
       const message = (error as Error).message;
@@ -88,8 +58,7 @@ export async function fireDrives(
     }
   }
   if (refused.length) {
-    const outcome = await runMutations(
-      rt.octokit,
+    const outcome = await port.runMutations(
       refused.map((t) => {
         const { driven: _, ...meta } = t.meta;
         return issueBodyMutation(t.id, withBatchMeta(t.body, meta), `batch #${t.number}: not driven`);
@@ -98,4 +67,50 @@ export async function fireDrives(
     recordWrites(report, outcome);
   }
   return report;
+}
+
+/**
+ * One batch's start signal by its agent's driver (true when sent; false when its driver sends none by API). Copilot
+ * is looked up once and the default branch read once per run, shared by its batches.
+ */
+function startSignal(
+  rt: Runtime,
+  port: AgentDriversPort,
+  repositoryId: string,
+  report: RequestCount,
+  env: NodeJS.ProcessEnv,
+): (target: FireTarget) => Promise<boolean> {
+  const token = copilotToken(env);
+  const copilot = token ? port.copilot(token) : null;
+  let copilotId: Promise<string | null> | null = null;
+  let branch: Promise<string> | null = null;
+  return async (target) => {
+    const driver = driverOf(rt.config, target.meta.agent);
+    if (driver && driver !== "none" && "copilot" in driver && copilot) {
+      if (!copilotId) {
+        report.reads++;
+        copilotId = copilot.find();
+      }
+      const id = await copilotId;
+      if (!id)
+        throw new Error(
+          "Copilot's coding agent is not among this repository's assignable actors (not enabled, or the token's user has no Copilot seat)",
+        );
+      report.writes++;
+      await copilot.assign({ issueId: target.id, copilotId: id, repositoryId, ...driver.copilot });
+      return true;
+    }
+    if (driver && driver !== "none" && "dispatch" in driver) {
+      const { workflow, ref } = driver.dispatch;
+      if (!ref && !branch) {
+        report.reads++;
+        branch = port.defaultBranch();
+      }
+      const at = ref ?? (await branch!);
+      report.writes++;
+      await port.dispatch(workflow, at, target.number);
+      return true;
+    }
+    return false;
+  };
 }

@@ -3,8 +3,8 @@ import type { BatchIssue, BatchMeta } from "../../domain/batch.js";
 import type { BatchConfig } from "../../domain/config.js";
 import { type DriveDecision, decideDrive, drivenInLastDay } from "../../domain/drive-decision.js";
 import { copilotToken } from "../../github/copilot.js";
-import { readDriveGuards } from "../../github/drive-guards-reader.js";
 import type { Runtime } from "../shared/runtime.js";
+import type { AgentDriversPort } from "./port.js";
 
 /** A batch a driver may start: about to be opened (`number` null) or opened by an earlier delivery. */
 export interface DriveCandidate {
@@ -31,22 +31,19 @@ export function driverOf(config: BatchConfig, agent: string): AgentDriver | unde
  */
 export async function planDrives(
   rt: Runtime,
-  candidates: readonly DriveCandidate[],
-  batches: readonly BatchIssue[],
-  now: string,
+  port: Pick<AgentDriversPort, "readGuards">,
+  input: { candidates: readonly DriveCandidate[]; batches: readonly BatchIssue[]; now: string },
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<DrivePlan> {
+  const { candidates, batches, now } = input;
   const plan: DrivePlan = { decisions: new Map(), reads: 0 };
   const open = candidates.filter(
     (c) => driverKind(driverOf(rt.config, c.meta.agent)) !== "none" && !c.meta.driven,
   );
   const guards = open.length
-    ? await readDriveGuards(
-        rt.octokit,
-        rt.repo,
+    ? await port.readGuards(
         open.flatMap((c) => c.specIds),
         rt.config.labels.dashboard,
-        rt.botLogin,
       )
     : null;
   plan.reads += guards?.requests ?? 0;

@@ -10,10 +10,9 @@ import {
   type PlanOptions,
   planBatches,
 } from "../../domain/planner.js";
-import { lookupAssignable, type OpenedIssue, openBatchMutation } from "../../github/batch-writer.js";
+import { type OpenedIssue, openBatchMutation } from "../../github/batch-writer.js";
 import { createdIssue, createLabelMutation, issueBodyMutation } from "../../github/issue-writer.js";
-import { type Mutation, recordWrites, runMutations } from "../../github/mutations.js";
-import { findReplyComment } from "../../github/replies.js";
+import { type Mutation, type MutationOutcome, recordWrites } from "../../github/mutations.js";
 import type { Fence } from "../../infra/lock.js";
 import { driveNotes, type PreparedDrives, prepareDrives } from "../agent-drivers/assignment.js";
 import { fireDrives } from "../agent-drivers/fire.js";
@@ -22,6 +21,7 @@ import type { RequestCount, Runtime } from "../shared/runtime.js";
 import { type AssignmentInputs, queryRegistry, specOf } from "./assignment-inputs.js";
 import { decodeRecord, encodeRecord } from "./assignment-record.js";
 import { existingTargets, type LinkTarget, linkMutations, type UserOf } from "./batch-links.js";
+import { type AssignmentPort, assignmentPortOf } from "./port.js";
 
 export interface AssignmentRequest {
   agents: PlanAgent[];
@@ -57,12 +57,14 @@ interface Owed {
  * dependencies, generate the batch messages, then write and track them. The command's effect is a desired end state
  * — one batch issue `<comment id>:<agent>` per planned agent, assigned, its SPECs assigned and sub-issues, one reply —
  * and every write step first compares with what GitHub holds, so running the command again (a redelivery, or the
- * same command given again) finishes what is missing and opens nothing twice. Run under the planning lock.
+ * same command given again) finishes what is missing and opens nothing twice. Run under the planning lock. Every
+ * GitHub call goes through `port` (default: the port on `rt.octokit`).
  */
 export async function runAssignment(
   rt: Runtime,
   request: AssignmentRequest,
   fence: Fence | null,
+  port: AssignmentPort = assignmentPortOf(rt),
 ): Promise<AssignmentResult> {
   const result: AssignmentResult = {
     reply: "",
@@ -73,8 +75,8 @@ export async function runAssignment(
     failures: [],
     unfinished: false,
   };
-  const inputs = await queryRegistry(rt, result);
-  const owed = await owedAgents(rt, request, inputs.batches, result);
+  const inputs = await queryRegistry(rt, port, result);
+  const owed = await owedAgents(port, request, inputs.batches, result);
   const plan = groupSpecs(inputs, owed, request.options);
   result.leftovers = ownLeftovers(plan, owed);
   const drafts = generateMessages(rt, inputs, plan, request);
@@ -95,7 +97,7 @@ export async function runAssignment(
     );
     return result;
   }
-  const tracked = await writeAndTrack(rt, { inputs, owed, drafts }, fence, result);
+  const tracked = await writeAndTrack(rt, port, { inputs, owed, drafts }, fence, result);
   const pending = drafts.filter((d) => !tracked.opened.has(d.meta.id)).map((d) => d.meta.agent);
   result.unfinished = pending.length > 0 || result.failures.length > 0;
   const record = encodeRecord({
@@ -116,7 +118,7 @@ export async function runAssignment(
  * nothing any more. Agents owed nothing keep their domains (capacity 0), so the leftovers read as they did.
  */
 async function owedAgents(
-  rt: Runtime,
+  port: AssignmentPort,
   request: AssignmentRequest,
   batches: readonly BatchIssue[],
   count: RequestCount,
@@ -124,13 +126,8 @@ async function owedAgents(
   const mine = batches.filter((b) => b.meta.id === batchId(request.sourceCommentId, b.meta.agent));
   let pending: string[] | null = null;
   if (!request.dryRun) {
-    const earlier = await findReplyComment(
-      rt.octokit,
-      rt.repo,
-      request.issueNumber,
-      request.sourceCommentId,
-      rt.botLogin,
-    );
+    const replies = await port.readReplies(request.issueNumber);
+    const earlier = replies.find((r) => r.to === request.sourceCommentId);
     count.reads++;
     if (earlier) pending = decodeRecord(earlier.body)?.pending ?? [];
   }
@@ -198,6 +195,7 @@ interface Tracked {
  */
 async function writeAndTrack(
   rt: Runtime,
+  port: AssignmentPort,
   work: { inputs: AssignmentInputs; owed: Owed; drafts: BatchDraft[] },
   fence: Fence | null,
   result: AssignmentResult,
@@ -206,14 +204,14 @@ async function writeAndTrack(
   const notes: string[] = [];
   const current = currentCheck(fence, notes);
   const run: Run = async (mutations) => {
-    const outcome = await runMutations(rt.octokit, mutations);
+    const outcome = await port.runMutations(mutations);
     recordWrites(result, outcome);
     return outcome;
   };
   const involved = [...owed.mine.map((b) => b.meta.agent), ...drafts.map((d) => d.meta.agent)];
-  const userOf = await assignableAgents(rt, involved, result);
+  const userOf = await assignableAgents(port, involved, result);
   // The agents' drivers: which batches get a start signal (decided before anything is opened).
-  const drives = await prepareDrives(rt, {
+  const drives = await prepareDrives(rt, port.drivers, {
     drafts,
     mine: owed.mine,
     batches: inputs.batches,
@@ -227,7 +225,7 @@ async function writeAndTrack(
     : new Map<string, OpenedIssue>();
   result.opened = [...opened.values()].map((i) => i.number);
   const targets = [
-    ...(await existingTargets(rt, owed.mine, result)),
+    ...(await existingTargets(port, owed.mine, result)),
     ...openedTargets(drafts, opened, drives, userOf),
   ];
   const writes = [
@@ -235,7 +233,7 @@ async function writeAndTrack(
     ...linkMutations(targets, inputs.batches, inputs.registry, userOf),
   ];
   if (writes.length && (await current())) await run(writes);
-  await fire(rt, inputs, targets, drives, current, result, notes);
+  await fire(rt, port, { inputs, targets, drives }, current, result, notes);
   for (const agent of new Set(targets.map((t) => t.meta.agent).filter((a) => !userOf(a))))
     notes.push(
       `${quietMention(agent)} can't be assigned in this repository (not a collaborator), so their SPECs stay unassigned; their batch issue mentions them instead.`,
@@ -263,18 +261,19 @@ function dataWrites(
 /** The start signals sent by API (Copilot, workflow dispatch), once the batch issues are complete. */
 async function fire(
   rt: Runtime,
-  inputs: AssignmentInputs,
-  targets: readonly LinkTarget[],
-  drives: PreparedDrives,
+  port: AssignmentPort,
+  work: { inputs: AssignmentInputs; targets: readonly LinkTarget[]; drives: PreparedDrives },
   current: () => Promise<boolean>,
   result: AssignmentResult,
   notes: string[],
 ): Promise<void> {
+  const { inputs, targets, drives } = work;
   if (await current()) {
     const fired = await fireDrives(
       rt,
       targets.map((t) => ({ ...t, decision: drives.decision(t.meta) })),
       inputs.snapshot.repositoryId,
+      port.drivers,
     );
     result.reads += fired.reads;
     result.writes += fired.writes;
@@ -298,14 +297,18 @@ function currentCheck(fence: Fence | null, notes: string[]): () => Promise<boole
   };
 }
 
-async function assignableAgents(rt: Runtime, logins: string[], count: RequestCount): Promise<UserOf> {
+async function assignableAgents(
+  port: AssignmentPort,
+  logins: string[],
+  count: RequestCount,
+): Promise<UserOf> {
   if (!logins.length) return () => null;
-  const assignable = await lookupAssignable(rt.octokit, rt.repo, logins);
+  const assignable = await port.lookupAssignable(logins);
   count.reads += assignable.requests;
   return (login) => assignable.users.get(login.toLowerCase()) ?? null;
 }
 
-type Run = (mutations: Mutation[]) => Promise<Awaited<ReturnType<typeof runMutations>>>;
+type Run = (mutations: Mutation[]) => Promise<MutationOutcome>;
 
 /**
  * The batch label and the drivers' labels, created when the repository lacks them, so batch issues carry them from

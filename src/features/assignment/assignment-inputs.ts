@@ -3,11 +3,10 @@ import type { Discovery } from "../../domain/knowledge.js";
 import type { StatusLookup } from "../../domain/readiness.js";
 import { refKey } from "../../domain/references.js";
 import { buildRegistry, externalReferences, type Registry, statusLookup } from "../../domain/registry.js";
-import { readBatches } from "../../github/batch-reader.js";
-import { lookupIssues, type RegistrySnapshot, readRegistry } from "../../github/registry-reader.js";
+import type { RegistrySnapshot } from "../../github/registry-reader.js";
 import { driverLabels } from "../agent-drivers/assignment.js";
-import { readKnowledge } from "../lifecycle/knowledge-registry.js";
 import type { RequestCount, Runtime } from "../shared/runtime.js";
+import type { AssignmentPort } from "./port.js";
 
 /** What planning reads from GitHub before it decides anything. */
 export interface AssignmentInputs {
@@ -24,21 +23,22 @@ export interface AssignmentInputs {
  * Phase 2, step 1: query the registry. The SPECs (with the batch label's id), the batch issues, the knowledge
  * registry's discoveries, and the states of dependencies outside the registry.
  */
-export async function queryRegistry(rt: Runtime, count: RequestCount): Promise<AssignmentInputs> {
+export async function queryRegistry(
+  rt: Runtime,
+  port: AssignmentPort,
+  count: RequestCount,
+): Promise<AssignmentInputs> {
   const batchLabel = rt.config.labels.batch;
-  const snapshot = await readRegistry(rt.octokit, rt.repo, rt.config.labels.spec, [
-    batchLabel,
-    ...driverLabels(rt.config),
-  ]);
+  const snapshot = await port.readRegistry(rt.config.labels.spec, [batchLabel, ...driverLabels(rt.config)]);
   count.reads += snapshot.requests;
   const registry = buildRegistry(rt.repo, snapshot.issues, rt.config, rt.hosts);
-  const read = await readBatches(rt.octokit, rt.repo, batchLabel);
+  const read = await port.readBatches(batchLabel);
   count.reads += read.requests;
-  const knowledge = await readKnowledge(rt);
+  const knowledge = await port.readKnowledge(rt.config.labels.knowledge);
   count.reads++;
   const openSpecs = [...registry.specs.values()].filter((s) => s.state === "OPEN");
   const refs = externalReferences(registry, openSpecs);
-  const external = refs.length ? await lookupIssues(rt.octokit, refs) : { issues: new Map(), requests: 0 };
+  const external = refs.length ? await port.lookupIssues(refs) : { issues: new Map(), requests: 0 };
   count.reads += external.requests;
   const status = statusLookup(registry, new Map([...external.issues].map(([k, v]) => [k, v.status])));
   return { snapshot, registry, batches: read.batches, knowledge, status };

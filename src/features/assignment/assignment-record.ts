@@ -1,8 +1,8 @@
 import { sameLogin } from "../../domain/login.js";
 import { decodeMetadata, encodeMetadata } from "../../domain/metadata.js";
 import type { PlanOptions } from "../../domain/planner.js";
-import { recentReplies } from "../../github/replies.js";
-import type { RequestCount, Runtime } from "../shared/runtime.js";
+import type { RequestCount } from "../shared/runtime.js";
+import type { AssignmentPort } from "./port.js";
 
 /**
  * What a `/batch assign` reply records, hidden, about its command: what was asked (agents, size, domain), the
@@ -62,14 +62,14 @@ export interface UnfinishedCommand {
  * `agents` and `options` (one read: the issue's last 100 comments).
  */
 export async function findUnfinished(
-  rt: Runtime,
+  port: Pick<AssignmentPort, "readReplies">,
   issueNumber: number,
   commentId: number,
   agents: readonly { login: string }[],
   options: PlanOptions,
   count: RequestCount,
 ): Promise<UnfinishedCommand | null> {
-  const replies = await recentReplies(rt.octokit, rt.repo, issueNumber, rt.botLogin);
+  const replies = await port.readReplies(issueNumber);
   count.reads++;
   for (const reply of [...replies].reverse()) {
     if (reply.to === commentId) continue;

@@ -2,14 +2,10 @@ import type { BatchIssue, BatchMeta } from "../../domain/batch.js";
 import { sameLogin } from "../../domain/login.js";
 import { refKey } from "../../domain/references.js";
 import type { Registry } from "../../domain/registry.js";
-import {
-  assignMutation,
-  type BatchLinks,
-  readBatchLinks,
-  subIssueMutation,
-} from "../../github/batch-writer.js";
+import { assignMutation, type BatchLinks, subIssueMutation } from "../../github/batch-writer.js";
 import type { Mutation } from "../../github/mutations.js";
-import type { RequestCount, Runtime } from "../shared/runtime.js";
+import type { RequestCount } from "../shared/runtime.js";
+import type { AssignmentPort } from "./port.js";
 
 /** A batch issue whose links (its agent assigned, its SPECs assigned and made sub-issues) are to be complete. */
 export interface LinkTarget {
@@ -26,15 +22,12 @@ export type UserOf = (login: string) => string | null;
 
 /** Batches that exist on GitHub, with the links GitHub holds for each (one read per 50 batches). */
 export async function existingTargets(
-  rt: Runtime,
+  port: Pick<AssignmentPort, "readBatchLinks">,
   batches: readonly BatchIssue[],
   count: RequestCount,
 ): Promise<LinkTarget[]> {
   if (!batches.length) return [];
-  const read = await readBatchLinks(
-    rt.octokit,
-    batches.map((b) => b.id),
-  );
+  const read = await port.readBatchLinks(batches.map((b) => b.id));
   count.reads += read.requests;
   return batches.map((b) => ({
     id: b.id,

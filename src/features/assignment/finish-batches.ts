@@ -1,11 +1,10 @@
 import type { BatchIssue } from "../../domain/batch.js";
 import { buildRegistry } from "../../domain/registry.js";
-import { lookupAssignable } from "../../github/batch-writer.js";
-import { recordWrites, runMutations } from "../../github/mutations.js";
-import { readRegistry } from "../../github/registry-reader.js";
+import { recordWrites } from "../../github/mutations.js";
 import type { Fence } from "../../infra/lock.js";
 import type { RequestCount, Runtime } from "../shared/runtime.js";
 import { existingTargets, linkMutations } from "./batch-links.js";
+import { type AssignmentPort, assignmentPortOf } from "./port.js";
 
 /**
  * Finishes the links of open batches an earlier command opened but could not complete (a refused or lost write):
@@ -19,20 +18,17 @@ export async function finishBatches(
   all: readonly BatchIssue[],
   fence: Fence | null,
   report: RequestCount & { failures: string[] },
+  port: AssignmentPort = assignmentPortOf(rt),
 ): Promise<void> {
   if (!open.length) return;
-  const targets = await existingTargets(rt, open, report);
-  const snapshot = await readRegistry(rt.octokit, rt.repo, rt.config.labels.spec, []);
+  const targets = await existingTargets(port, open, report);
+  const snapshot = await port.readRegistry(rt.config.labels.spec, []);
   report.reads += snapshot.requests;
   const registry = buildRegistry(rt.repo, snapshot.issues, rt.config, rt.hosts);
-  const assignable = await lookupAssignable(
-    rt.octokit,
-    rt.repo,
-    open.map((b) => b.meta.agent),
-  );
+  const assignable = await port.lookupAssignable(open.map((b) => b.meta.agent));
   report.reads += assignable.requests;
   const userOf = (login: string) => assignable.users.get(login.toLowerCase()) ?? null;
   const links = linkMutations(targets, all, registry, userOf);
   if (!links.length || (fence && !(await fence.isCurrent()))) return;
-  recordWrites(report, await runMutations(rt.octokit, links));
+  recordWrites(report, await port.runMutations(links));
 }

@@ -5,13 +5,12 @@ import { formatConfigProblems } from "../../domain/config.js";
 import { sameLogin } from "../../domain/login.js";
 import { quietMention } from "../../domain/mention-escape.js";
 import { planOptions } from "../../domain/planner.js";
-import { readBatches } from "../../github/batch-reader.js";
-import { loadBatchTemplate } from "../../github/template-reader.js";
 import { planningLockKey } from "../../infra/lock.js";
 import type { AppDeps } from "../shared/deps.js";
 import type { RequestCount, Runtime } from "../shared/runtime.js";
 import { runAssignment } from "./assign.js";
 import { finishBatches } from "./finish-batches.js";
+import { type AssignmentPort, assignmentPortOf } from "./port.js";
 
 export interface NextRequest {
   agent: string;
@@ -36,12 +35,17 @@ export interface NextResult extends RequestCount {
  * Runs under the planning lock, so two requests can't both find the agent without a batch. Refused while the agent
  * still has an open batch, unless `batch.pull-ahead` allows it.
  */
-export async function openNextBatch(deps: AppDeps, rt: Runtime, request: NextRequest): Promise<NextResult> {
+export async function openNextBatch(
+  deps: AppDeps,
+  rt: Runtime,
+  request: NextRequest,
+  port: AssignmentPort = assignmentPortOf(rt),
+): Promise<NextResult> {
   const outcome = await deps.lock.run(planningLockKey(rt.repo), async (fence): Promise<NextResult> => {
     const result: NextResult = { reads: 0, writes: 0, opened: [], why: null, failures: [] };
     const agent = rt.config.agents.find((a) => sameLogin(a.login, request.agent));
     const login = agent?.login ?? request.agent;
-    const read = await readBatches(rt.octokit, rt.repo, rt.config.labels.batch);
+    const read = await port.readBatches(rt.config.labels.batch);
     result.reads += read.requests;
     const own = batchId(request.sourceCommentId, login);
     // A redelivery: this request opened its batch already (the assignment below finishes what it lacks).
@@ -50,12 +54,12 @@ export async function openNextBatch(deps: AppDeps, rt: Runtime, request: NextReq
       const open = read.batches.filter((b) => b.state === "OPEN" && sameLogin(b.meta.agent, login));
       if (open.length) {
         // Given again after a half-failed `/batch next`: the open batch gets what it lacks before the refusal.
-        await finishBatches(rt, open, read.batches, fence, result);
+        await finishBatches(rt, open, read.batches, fence, result, port);
         result.why = `${quietMention(login)} still has ${open.map((b) => `#${b.number}`).join(", ")} open: finish it (\`/batch done\`) or return what is left (\`/batch release\`) first. With \`batch.pull-ahead: true\` in \`.github/batch.yml\` an agent may pull its next batch before.`;
         return result;
       }
     }
-    const template = await loadBatchTemplate(rt.octokit, rt.repo);
+    const template = await port.readTemplate();
     result.reads++;
     if (!template.ok) {
       result.why = formatConfigProblems(template.problems, TEMPLATE_PATH);
@@ -72,6 +76,7 @@ export async function openNextBatch(deps: AppDeps, rt: Runtime, request: NextReq
         dryRun: false,
       },
       fence,
+      port,
     );
     result.reads += assignment.reads;
     result.writes += assignment.writes;

@@ -1,8 +1,8 @@
-import { replyOnce } from "../../github/replies.js";
 import type { Fence } from "../../infra/lock.js";
 import type { Runtime } from "../shared/runtime.js";
 import { type AssignmentRequest, type AssignmentResult, runAssignment } from "./assign.js";
 import { findUnfinished } from "./assignment-record.js";
+import { type AssignmentPort, assignmentPortOf } from "./port.js";
 
 /**
  * `/batch assign` given again: when an earlier `/batch assign` on this issue asked for the same and its reply says
@@ -15,27 +15,20 @@ export async function assignOrFinishEarlier(
   rt: Runtime,
   request: AssignmentRequest,
   fence: Fence | null,
+  port: AssignmentPort = assignmentPortOf(rt),
 ): Promise<AssignmentResult> {
   const count = { reads: 0, writes: 0 };
   const earlier = await findUnfinished(
-    rt,
+    port,
     request.issueNumber,
     request.sourceCommentId,
     request.agents,
     request.options,
     count,
   );
-  if (!earlier) return withCount(await runAssignment(rt, request, fence), count);
-  const result = await runAssignment(rt, { ...request, sourceCommentId: earlier.commentId }, fence);
-  const revised = await replyOnce(
-    rt.octokit,
-    rt.repo,
-    request.issueNumber,
-    earlier.commentId,
-    rt.botLogin,
-    result.reply,
-    { revise: true },
-  );
+  if (!earlier) return withCount(await runAssignment(rt, request, fence, port), count);
+  const result = await runAssignment(rt, { ...request, sourceCommentId: earlier.commentId }, fence, port);
+  const revised = await port.reviseReply(request.issueNumber, earlier.commentId, result.reply);
   count.reads++;
   if (revised.id !== null) count.writes++;
   const link = `https://github.com/${rt.repo.owner}/${rt.repo.repo}/issues/${request.issueNumber}#issuecomment-${earlier.commentId}`;

@@ -5,7 +5,7 @@ import type { AppDeps } from "../shared/deps.js";
 import { labelNames } from "../shared/issue-payload.js";
 import type { Runtime } from "../shared/runtime.js";
 import type { IssueStep, SyncStep } from "../shared/steps.js";
-import { followRefresh, refreshAndFollow, refreshBatches } from "./run.js";
+import { followRefresh, refreshAndFollow, refreshBatches, type SharedBatchRead } from "./run.js";
 
 /** Whether a label event changes a SPEC's state in its batch's report. */
 function isStateLabel(config: Runtime["config"], name: string | undefined): boolean {
@@ -30,13 +30,17 @@ export function batchTasksAfterIssue(deps: AppDeps): IssueStep {
   };
 }
 
-/** batchbot changed these SPECs (gate labels, a forced close): their batch issues follow, from one read. */
+/**
+ * batchbot changed these SPECs (gate labels, a forced close): their batch issues follow, from one read — the
+ * `shared` one when the board and the dashboard follow too (their progress read has every batch issue and SPEC).
+ */
 export async function batchTasksAfterSpecs(
   deps: AppDeps,
   rt: Runtime,
   numbers: readonly number[],
+  shared?: SharedBatchRead,
 ): Promise<void> {
-  await refreshAndFollow(deps, rt, { kind: "specs", numbers }, {}, false);
+  await refreshAndFollow(deps, rt, { kind: "specs", numbers }, {}, false, shared);
 }
 
 /** `/batch sync`: every open batch issue's task list, report and completion, rebuilt from its SPECs. */

@@ -97,7 +97,7 @@ function failureLines(report: Pick<ProgressReport, "failures">, more: readonly s
 }
 
 function syncReply(steps: readonly SyncOutcome[], progress: SyncState["progress"]): string {
-  const lines = steps.map((s) => s.line);
+  const lines = steps.map((s) => s.line).filter((line) => line !== "");
   const board = progress.board;
   if (board) {
     const repaired = [

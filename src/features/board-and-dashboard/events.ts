@@ -5,7 +5,13 @@ import { Coalescer } from "../../infra/coalesce.js";
 import { type IssuesPayload, labelNames } from "../shared/issue-payload.js";
 import type { Runtime } from "../shared/runtime.js";
 import type { IssueStep } from "../shared/steps.js";
-import { refreshProgress } from "./run.js";
+import {
+  boardAndDashboardPortOf,
+  type ProgressReport,
+  readProgressSnapshot,
+  refreshProgress,
+} from "./run.js";
+import { SharedProgressRead } from "./shared-read.js";
 
 /** Labels whose change moves a SPEC on the board or on the dashboard. */
 function tracksLabel(name: string, config: BatchConfig): boolean {
@@ -58,8 +64,23 @@ export function progressShown(config: BatchConfig, presence: ProgressPresence): 
   return config.dashboard.enabled && (presence.openDashboards > 0 || presence.openBatches > 0);
 }
 
-/** Brings the board and the dashboard up to date; `why` is logged. */
-export type ProgressRefresh = (rt: Runtime, why: string) => Promise<void>;
+/** Whether the repository keeps a board or a dashboard at all (a project configured, or the dashboard on). */
+export function progressKept(config: BatchConfig): boolean {
+  return !!config.project || config.dashboard.enabled;
+}
+
+/**
+ * Brings the board and the dashboard up to date; `why` is logged. With `shared` (made by `share` and used by batch
+ * tasks first), its read is used instead of a new one while it still shows GitHub's state.
+ */
+export interface ProgressRefresh {
+  (rt: Runtime, why: string, shared?: SharedProgressRead): Promise<void>;
+  /**
+   * A progress read for batch tasks to make (once, under their lock) and this refresh to use after them: one read
+   * for both. It is used only when no other refresh of the repository ran or started since it was read.
+   */
+  share(rt: Runtime): SharedProgressRead;
+}
 
 /**
  * The refresh of the board and the dashboard, coalesced per repository: a burst of events costs the running
@@ -67,20 +88,53 @@ export type ProgressRefresh = (rt: Runtime, why: string) => Promise<void>;
  */
 export function progressRefresher(): ProgressRefresh {
   const coalescer = new Coalescer();
-  return (rt, why) =>
-    coalescer.run(`${rt.repo.owner}/${rt.repo.repo}`.toLowerCase(), async () => {
-      const report = await refreshProgress(rt);
-      rt.log[report.failures.length ? "warn" : "info"](
-        {
-          reads: report.reads,
-          writes: report.writes,
-          dashboard: report.dashboard,
-          board: report.board && { added: report.board.added.length, written: report.board.written },
-          failures: report.failures,
-        },
-        `progress refresh after ${why}`,
-      );
+  /** Per repository: refreshes started so far, and whether one is running. */
+  const runs = new Map<string, { started: number; running: boolean }>();
+  const runsOf = (rt: Runtime) => {
+    const key = `${rt.repo.owner}/${rt.repo.repo}`.toLowerCase();
+    const state = runs.get(key) ?? { started: 0, running: false };
+    runs.set(key, state);
+    return { key, state };
+  };
+  const refresh = (rt: Runtime, why: string, shared?: SharedProgressRead) => {
+    const { key, state } = runsOf(rt);
+    return coalescer.run(key, async () => {
+      const snapshot = shared?.usable();
+      state.started++;
+      state.running = true;
+      try {
+        const report = await refreshProgress(rt, snapshot ? { snapshot } : {});
+        logRefresh(rt, why, report);
+      } finally {
+        state.running = false;
+      }
     });
+  };
+  const share = (rt: Runtime) => {
+    const { state } = runsOf(rt);
+    const port = boardAndDashboardPortOf(rt);
+    return new SharedProgressRead(
+      () => readProgressSnapshot(rt, port),
+      () => {
+        const at = { ...state };
+        return () => !at.running && state.started === at.started;
+      },
+    );
+  };
+  return Object.assign(refresh, { share });
+}
+
+function logRefresh(rt: Runtime, why: string, report: ProgressReport): void {
+  rt.log[report.failures.length ? "warn" : "info"](
+    {
+      reads: report.reads,
+      writes: report.writes,
+      dashboard: report.dashboard,
+      board: report.board && { added: report.board.added.length, written: report.board.written },
+      failures: report.failures,
+    },
+    `progress refresh after ${why}`,
+  );
 }
 
 /**

@@ -4,6 +4,7 @@ import { type BoardSummary, DASHBOARD_TITLE, renderDashboard } from "../../domai
 import { computeMetrics, type ProgressMetrics } from "../../domain/progress-metrics.js";
 import { describeProject, projectRef } from "../../domain/project-ref.js";
 import { buildRegistry } from "../../domain/registry.js";
+import { boardAndDashboardGitHub } from "../../github/board-and-dashboard-port.js";
 import { findDashboard, pinMutation, sameBody } from "../../github/dashboard-issue.js";
 import {
   createdIssue,
@@ -13,8 +14,8 @@ import {
   labelMutations,
   reopenIssueMutation,
 } from "../../github/issue-writer.js";
-import { type Mutation, type MutationOutcome, recordWrites, runMutations } from "../../github/mutations.js";
-import { type ProgressSnapshot, readProgress } from "../../github/progress-reader.js";
+import { type Mutation, type MutationOutcome, recordWrites } from "../../github/mutations.js";
+import type { ProgressLabels, ProgressSnapshot } from "../../github/progress-reader.js";
 import {
   addedItemId,
   addItemMutation,
@@ -26,6 +27,14 @@ import {
 } from "../../github/projects.js";
 import type { RequestCount, Runtime } from "../shared/runtime.js";
 
+/** The calls the board-and-dashboard workhorse makes (`src/github/board-and-dashboard-port.ts`); unit tests fake it. */
+export type BoardAndDashboardPort = ReturnType<typeof boardAndDashboardGitHub>;
+
+/** The port on the runtime's GitHub client. */
+export function boardAndDashboardPortOf(rt: Runtime): BoardAndDashboardPort {
+  return boardAndDashboardGitHub(rt.octokit, rt.repo);
+}
+
 export interface ProgressOptions {
   /**
    * `auto` (events, `/batch sync`): create the dashboard once a batch exists, leave a closed one closed.
@@ -33,6 +42,11 @@ export interface ProgressOptions {
    */
   dashboard?: "auto" | "open";
   now?: Date;
+  /**
+   * The progress read already made (shared with batch tasks, their writes applied): used instead of reading again.
+   * It must have been read with the board (`progressReadOf`).
+   */
+  snapshot?: ProgressSnapshot;
 }
 
 export type DashboardAction =
@@ -58,7 +72,7 @@ export interface ProgressReport extends RequestCount {
   failures: string[];
 }
 
-function progressLabels(rt: Runtime) {
+export function progressLabels(rt: Pick<Runtime, "config">): ProgressLabels {
   const { labels } = rt.config;
   return {
     spec: labels.spec,
@@ -68,13 +82,27 @@ function progressLabels(rt: Runtime) {
   };
 }
 
+/** The progress read with the board (when configured): what `refreshProgress` reads, or takes as `snapshot`. */
+export function readProgressSnapshot(
+  rt: Runtime,
+  port: BoardAndDashboardPort = boardAndDashboardPortOf(rt),
+): Promise<ProgressSnapshot> {
+  return port.readProgress(progressLabels(rt), projectRef(rt.config.project));
+}
+
 /**
  * Reads everything progress tracking shows: SPECs, batches, the dashboard issue and, when configured and
  * `withBoard`, the project board.
  */
-export async function readProgressState(rt: Runtime, now: Date, withBoard = true) {
+export async function readProgressState(
+  rt: Runtime,
+  now: Date,
+  withBoard = true,
+  port: BoardAndDashboardPort = boardAndDashboardPortOf(rt),
+  read?: ProgressSnapshot,
+) {
   const ref = withBoard ? projectRef(rt.config.project) : null;
-  const snapshot = await readProgress(rt.octokit, rt.repo, progressLabels(rt), ref);
+  const snapshot = read ?? (await port.readProgress(progressLabels(rt), ref));
   const registry = buildRegistry(rt.repo, snapshot.specs, rt.config, rt.hosts);
   const specs = [...registry.specs.values()];
   const metrics = computeMetrics({
@@ -174,13 +202,58 @@ const isBoardWrite = (f: { mutation: Mutation }) => f.mutation.field.includes("P
 
 /**
  * Brings the Projects board and the dashboard issue in line with the repository's SPECs and batches. One read
- * (per 100 SPECs), then at most two rounds of aliased writes: fields, items and a new dashboard first, because
- * the second round (field values, the new dashboard's label and pin, a changed dashboard body) needs their ids.
- * Nothing is written when everything already shows the current state.
+ * (per 100 SPECs; none when `options.snapshot` brings it), then at most two rounds of aliased writes: fields, items
+ * and a new dashboard first, because the second round (field values, the new dashboard's label and pin, a changed
+ * dashboard body) needs their ids. Nothing is written when everything already shows the current state.
  */
-export async function refreshProgress(rt: Runtime, options: ProgressOptions = {}): Promise<ProgressReport> {
+export async function refreshProgress(
+  rt: Runtime,
+  options: ProgressOptions = {},
+  port: BoardAndDashboardPort = boardAndDashboardPortOf(rt),
+): Promise<ProgressReport> {
   const mode = options.dashboard ?? "auto";
-  const { ref, snapshot, specs, metrics, dashboard } = await readProgressState(rt, options.now ?? new Date());
+  const state = await readProgressState(rt, options.now ?? new Date(), true, port, options.snapshot);
+  const { snapshot } = state;
+  const { plan, summary, report } = planProgress(rt, state, options.snapshot ? 0 : snapshot.requests);
+  const render = () => renderDashboard(state.metrics, { repo: rt.repo, board: summary });
+
+  const createdBody = render();
+  const first = firstWrites(snapshot.project, plan, {
+    create:
+      rt.config.dashboard.enabled && !state.dashboard && (mode === "open" || snapshot.batches.length > 0),
+    body: createdBody,
+    labelId: snapshot.dashboardLabelId,
+    repositoryId: snapshot.repositoryId,
+    labelName: rt.config.labels.dashboard,
+  });
+  const firstOutcome = await send(port, first.mutations, report);
+  const { fields, itemIds, labelId, created } = firstRoundIds(first, firstOutcome, snapshot, report);
+
+  // Board writes GitHub refused (a project batchbot may read but not write) show on the dashboard.
+  const refused = firstOutcome.failures.filter(isBoardWrite);
+  if (summary && refused.length) summary.problems.push(...failureSummary(refused));
+  if (report.board && summary) report.board.problems = summary.problems;
+
+  const second = boardValueWrites(snapshot.project, plan, fields, itemIds);
+  const boardWrites = second.length;
+  second.push(
+    ...dashboardWrites(rt, mode, report, {
+      dashboard: state.dashboard,
+      created: created && { ...created, body: createdBody, labelled: !!snapshot.dashboardLabelId },
+      labelId,
+      body: render(),
+    }),
+  );
+  const secondOutcome = await send(port, second, report);
+  if (report.board) report.board.written = boardWrites - secondOutcome.failures.filter(isBoardWrite).length;
+  return report;
+}
+
+type ProgressState = Awaited<ReturnType<typeof readProgressState>>;
+
+/** What the board should show (its plan), the summary the dashboard shows of it, and the report to fill. */
+function planProgress(rt: Runtime, state: ProgressState, reads: number) {
+  const { ref, snapshot, specs, metrics } = state;
   const project = snapshot.project;
   const plan = project
     ? planBoard(project.fields, boardRows(specs, snapshot.batches, rt.config), snapshot.items)
@@ -191,7 +264,7 @@ export async function refreshProgress(rt: Runtime, options: ProgressOptions = {}
     problems: [...(snapshot.projectProblem ? [snapshot.projectProblem] : []), ...(plan?.problems ?? [])],
   };
   const report: ProgressReport = {
-    reads: snapshot.requests,
+    reads,
     writes: 0,
     board: ref && {
       project: describeProject(ref),
@@ -205,45 +278,24 @@ export async function refreshProgress(rt: Runtime, options: ProgressOptions = {}
     metrics,
     failures: [],
   };
-  const render = () => renderDashboard(metrics, { repo: rt.repo, board: summary });
+  return { plan, summary, report };
+}
 
-  const enabled = rt.config.dashboard.enabled;
-  const createdBody = render();
-  const first = firstWrites(project, plan, {
-    create: enabled && !dashboard && (mode === "open" || snapshot.batches.length > 0),
-    body: createdBody,
-    labelId: snapshot.dashboardLabelId,
-    repositoryId: snapshot.repositoryId,
-    labelName: rt.config.labels.dashboard,
-  });
-  const firstOutcome = await send(rt, first.mutations, report);
-  const { fields, itemIds, labelId, created } = firstRoundIds(first, firstOutcome, snapshot, report);
-
-  // Board writes GitHub refused (a project batchbot may read but not write) show on the dashboard.
-  const refused = firstOutcome.failures.filter(isBoardWrite);
-  if (summary && refused.length) summary.problems.push(...failureSummary(refused));
-  if (report.board && summary) report.board.problems = summary.problems;
-
-  const second: Mutation[] = [];
-  if (project && plan) {
-    const byKey = fieldsByKey(fields);
-    for (const write of plan.writes) {
-      const mutation = fieldWriteMutation(project.id, write, itemIds.get(write.contentId), byKey);
-      if (mutation) second.push(mutation);
-    }
+/** The board's field values (second round), with the ids of fields and items the first round created. */
+function boardValueWrites(
+  project: BoardProject | null,
+  plan: BoardPlan | null,
+  fields: BoardProject["fields"],
+  itemIds: ReadonlyMap<string, string>,
+): Mutation[] {
+  if (!project || !plan) return [];
+  const byKey = fieldsByKey(fields);
+  const out: Mutation[] = [];
+  for (const write of plan.writes) {
+    const mutation = fieldWriteMutation(project.id, write, itemIds.get(write.contentId), byKey);
+    if (mutation) out.push(mutation);
   }
-  const boardWrites = second.length;
-  second.push(
-    ...dashboardWrites(rt, mode, report, {
-      dashboard,
-      created: created && { ...created, body: createdBody, labelled: !!snapshot.dashboardLabelId },
-      labelId,
-      body: render(),
-    }),
-  );
-  const secondOutcome = await send(rt, second, report);
-  if (report.board) report.board.written = boardWrites - secondOutcome.failures.filter(isBoardWrite).length;
-  return report;
+  return out;
 }
 
 /** The dashboard's writes of the second round; records what happens to it in `report.dashboard`. */
@@ -299,9 +351,13 @@ function dashboardWrites(
   return out;
 }
 
-async function send(rt: Runtime, mutations: Mutation[], report: ProgressReport): Promise<MutationOutcome> {
+async function send(
+  port: BoardAndDashboardPort,
+  mutations: Mutation[],
+  report: ProgressReport,
+): Promise<MutationOutcome> {
   if (mutations.length === 0) return { results: [], failures: [], requests: 0 };
-  const outcome = await runMutations(rt.octokit, mutations);
+  const outcome = await port.runMutations(mutations);
   recordWrites(report, outcome);
   return outcome;
 }

@@ -8,8 +8,9 @@ import {
   type IssueAction,
   isReadinessRelevant,
 } from "../shared/issue-payload.js";
-import type { IssueStep, SyncStep } from "../shared/steps.js";
-import { type SyncReport, syncAfterChange, syncRepository } from "./run.js";
+import { type IssueStep, registryFrom, type SyncStep } from "../shared/steps.js";
+import { readSpecRegistry, withRegistry } from "./registry.js";
+import { portOf, type SyncReport, syncAfterChange, syncRepository } from "./run.js";
 
 /** The `issues` actions that can change readiness: all but assignment changes. */
 const READINESS_ACTIONS: ReadonlySet<IssueAction> = new Set<IssueAction>(
@@ -70,10 +71,13 @@ function labelText(change: LabelChange): string {
   return [...change.add.map((l) => `+${l}`), ...change.remove.map((l) => `−${l}`)].join(" ");
 }
 
-/** `/batch sync`: the readiness labels of every SPEC. */
-export const labelsSyncStep: SyncStep = async (rt) => {
-  const { labelChanges, stickyChanges, failures, openDashboards, openPullRequests } =
-    await syncRepository(rt);
+/** `/batch sync`: the readiness labels of every SPEC, on the registry an earlier step read (else read here). */
+export const labelsSyncStep: SyncStep = async (rt, earlier) => {
+  const registry = registryFrom(earlier) ?? (await readSpecRegistry(rt, portOf(rt)));
+  const { labelChanges, stickyChanges, failures, openDashboards, openPullRequests } = await syncRepository(
+    rt,
+    withRegistry(portOf(rt), registry),
+  );
   const line = labelChanges.length
     ? `- Labels: ${labelChanges.length} SPEC${labelChanges.length === 1 ? "" : "s"} relabelled (${labelChanges
         .slice(0, 20)
@@ -86,5 +90,6 @@ export const labelsSyncStep: SyncStep = async (rt) => {
     repairs: { labels: labelChanges.length, stickies: stickyChanges.length },
     openDashboards,
     openPullRequests,
+    registry,
   };
 };

@@ -1,4 +1,3 @@
-import type { BatchConfig } from "../../domain/config.js";
 import type { DependencyStatus, LabelChange } from "../../domain/readiness.js";
 import {
   isNoChange,
@@ -22,6 +21,7 @@ import { describeFailures, type Mutation, recordWrites } from "../../github/muta
 import type { ExternalIssue } from "../../github/registry-reader.js";
 import type { RequestCount, Runtime } from "../shared/runtime.js";
 import { explanationsToCheck, explanationWrites } from "./explanations.js";
+import { readinessLabelNames, readSpecRegistry } from "./registry.js";
 
 export { DEPENDENCY_SECTION } from "./explanations.js";
 
@@ -54,16 +54,8 @@ export interface SyncReport extends RequestCount {
   openPullRequests: number | null;
 }
 
-function readinessLabelNames(config: BatchConfig): string[] {
-  return [config.labels.blocked, config.labels.ready];
-}
-
 async function loadRegistry(rt: Runtime, port: DependenciesPort, report: SyncReport) {
-  const snapshot = await port.readRegistry(
-    rt.config.labels.spec,
-    readinessLabelNames(rt.config),
-    rt.config.labels.dashboard,
-  );
+  const snapshot = await readSpecRegistry(rt, port);
   report.reads += snapshot.requests;
   report.openDashboards = snapshot.openDashboards;
   report.openPullRequests = snapshot.openPullRequests ?? null;
@@ -100,7 +92,7 @@ export async function labelWrites(
   snapshot: { repositoryId: string; labelIds: Map<string, string> },
   plans: readonly LabelPlan[],
   report: Pick<SyncReport, "writes" | "failures" | "labelChanges">,
-  port: DependenciesPort = portOf(rt),
+  port: Pick<DependenciesPort, "runMutations"> = portOf(rt),
 ): Promise<Mutation[]> {
   await ensureLabels(
     rt,
@@ -125,7 +117,7 @@ export async function ensureLabels(
   labelIds: Map<string, string>,
   needed: Iterable<string>,
   report: Pick<SyncReport, "writes" | "failures">,
-  port: DependenciesPort = portOf(rt),
+  port: Pick<DependenciesPort, "runMutations"> = portOf(rt),
 ): Promise<void> {
   const keyOf = (name: string) =>
     Object.entries(rt.config.labels).find(([, v]) => v.toLowerCase() === name.toLowerCase())?.[0] ?? name;

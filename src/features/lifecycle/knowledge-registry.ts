@@ -113,11 +113,3 @@ export async function recordDiscoveries(
     return result;
   });
 }
-
-/** The registry's discoveries, for new batches' SUCCESS PATTERN: one read. */
-export async function readKnowledge(rt: Runtime): Promise<{ entries: Discovery[]; registry: number | null }> {
-  const read = await readKnowledgeIssues(rt.octokit, rt.repo, rt.config.labels.knowledge);
-  const empty: KnowledgeMeta = { v: 1, entries: [] };
-  const merged = read.issues.reduce((acc, issue) => mergeKnowledge(acc, decodeKnowledge(issue.body)), empty);
-  return { entries: merged.entries, registry: read.issues[0]?.number ?? null };
-}

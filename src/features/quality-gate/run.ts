@@ -25,21 +25,18 @@ import { isNoChange } from "../../domain/readiness.js";
 import { sameRepo } from "../../domain/references.js";
 import { hasLabel, type IssueRecord } from "../../domain/spec.js";
 import { parseSticky, withSection } from "../../domain/sticky.js";
-import { upsertCheckRun } from "../../github/checks.js";
 import { closeIssueMutation, reopenIssueMutation, stickyMutation } from "../../github/issue-writer.js";
-import { type Mutation, recordWrites, runMutations } from "../../github/mutations.js";
-import {
-  type GateReadContext,
-  type GateSnapshot,
-  type ProgressPresence,
-  type PullRequestView,
-  readPullRequestGate,
-  readSpecGates,
-  type SpecView,
+import { type Mutation, recordWrites } from "../../github/mutations.js";
+import { qualityGateGitHub } from "../../github/quality-gate-port.js";
+import type {
+  GateReadContext,
+  GateSnapshot,
+  ProgressPresence,
+  PullRequestView,
+  SpecView,
 } from "../../github/quality-gate-reader.js";
-import { readStickyComments } from "../../github/sticky-reader.js";
-import { type Candidate, type EventCache, resolveEligibility } from "../../github/validators.js";
-import { labelWrites, syncAfterChange } from "../dependencies/run.js";
+import type { Candidate, EventCache } from "../../github/validators.js";
+import { type IssueChange, labelWrites, type SyncReport, syncAfterChange } from "../dependencies/run.js";
 import type { RequestCount, Runtime } from "../shared/runtime.js";
 
 /** The sticky comment section saying what a reopened SPEC still misses. */
@@ -47,12 +44,22 @@ export const GATE_SECTION = "quality-gate";
 /** The sticky comment section recording a forced close. */
 export const FORCED_CLOSE_SECTION = "forced-close";
 
+/** The calls the quality gate workhorse makes (`src/github/quality-gate-port.ts`); unit tests fake it in memory. */
+export type QualityGatePort = ReturnType<typeof qualityGateGitHub>;
+
+/** The port on the runtime's GitHub client. */
+export function portOf(rt: Runtime): QualityGatePort {
+  return qualityGateGitHub(readContext(rt), rt.config);
+}
+
 export interface GateReport extends RequestCount {
   /** Whether the check run was created or changed. */
   checkWritten: boolean;
   /** Batches and dashboards in the repository, as the gate's read counted them (`null`: not read). */
   progress: ProgressPresence | null;
   labelChanges: Array<{ number: number; change: LabelChange }>;
+  /** The SPECs evaluated (their gate labels are right now, or were written). */
+  specs: number[];
   failures: string[];
 }
 
@@ -64,8 +71,17 @@ export interface SpecEvaluation {
   state: SpecGateState;
 }
 
-function emptyReport(): GateReport {
-  return { reads: 0, writes: 0, checkWritten: false, progress: null, labelChanges: [], failures: [] };
+/** A report of nothing read or written yet. */
+export function emptyReport(): GateReport {
+  return {
+    reads: 0,
+    writes: 0,
+    checkWritten: false,
+    progress: null,
+    labelChanges: [],
+    specs: [],
+    failures: [],
+  };
 }
 
 function readContext(rt: Runtime): GateReadContext {
@@ -107,20 +123,14 @@ function candidatesOf(specs: readonly SpecView[], extra: readonly PullRequestVie
 }
 
 async function eligibilityOf(
-  rt: Runtime,
+  port: QualityGatePort,
   specs: readonly SpecView[],
   extra: readonly PullRequestView[],
   cache: EventCache,
   report: GateReport,
 ): Promise<Eligibility> {
   const before = cache.requests;
-  const eligibility = await resolveEligibility(
-    rt.octokit,
-    rt.repo,
-    rt.config,
-    candidatesOf(specs, extra),
-    cache,
-  );
+  const eligibility = await port.eligibility(candidatesOf(specs, extra), cache);
   report.reads += cache.requests - before;
   return eligibility;
 }
@@ -156,8 +166,9 @@ function clearGateNote(spec: SpecView): Mutation[] {
 }
 
 /** Label writes, and notes that no longer apply cleared, in one request. */
-async function writeSpecChanges(
+export async function writeSpecChanges(
   rt: Runtime,
+  port: QualityGatePort,
   snapshot: GateSnapshot,
   evaluations: readonly SpecEvaluation[],
   extra: Mutation[],
@@ -166,10 +177,13 @@ async function writeSpecChanges(
   const plans = evaluations
     .map((e) => ({ spec: e.spec, change: gateLabelChange(e.spec.labels, e.state, rt.config) }))
     .filter((p) => !isNoChange(p.change));
-  const mutations = [...extra, ...(await labelWrites(rt, snapshot, plans, report))];
-  for (const { spec, state } of evaluations) if (state.validated) mutations.push(...clearGateNote(spec));
+  const mutations = [...extra, ...(await labelWrites(rt, snapshot, plans, report, port))];
+  for (const { spec, state } of evaluations) {
+    report.specs.push(spec.number);
+    if (state.validated) mutations.push(...clearGateNote(spec));
+  }
   if (mutations.length === 0) return;
-  const outcome = await runMutations(rt.octokit, mutations);
+  const outcome = await port.runMutations(mutations);
   recordWrites(report, outcome);
 }
 
@@ -183,6 +197,32 @@ function closedNumbers(rt: Runtime, bodies: ReadonlyArray<string | null | undefi
   return [...new Set(numbers)];
 }
 
+/** The pull request's check run: a row per SPEC it closes now; written only when it differs. */
+async function writeCheckRun(
+  rt: Runtime,
+  port: QualityGatePort,
+  pr: PullRequestView,
+  evaluations: readonly SpecEvaluation[],
+  report: GateReport,
+): Promise<void> {
+  const number = pr.gate.number;
+  const entries = evaluations
+    .filter((e) => pr.closing.includes(e.spec.number))
+    .sort((a, b) => a.spec.number - b.spec.number)
+    .map((e) => ({
+      spec: gateSpec(e.spec),
+      result: e.pullRequests.find((p) => p.pullRequest.number === number)!.result,
+    }));
+  const output = renderGateCheck(entries, rt.config);
+  const written = await port.upsertCheckRun(
+    { name: GATE_CHECK, headSha: pr.gate.headSha, ...output },
+    pr.gateRun,
+  );
+  report.reads += written.requests - (written.wrote ? 1 : 0);
+  report.writes += written.wrote ? 1 : 0;
+  report.checkWritten = written.wrote;
+}
+
 /**
  * Evaluates one pull request: its check run (when open) and the gate labels of every SPEC it closes or, per
  * `bodies` (the description as the webhook sent it, and before an edit), closed until now. One GraphQL read,
@@ -193,10 +233,10 @@ export async function evaluatePullRequest(
   number: number,
   bodies: ReadonlyArray<string | null | undefined>,
   cache: EventCache,
+  port: QualityGatePort = portOf(rt),
 ): Promise<GateReport> {
   const report = emptyReport();
-  const snapshot = await readPullRequestGate(
-    readContext(rt),
+  const snapshot = await port.readPullRequest(
     number,
     closedNumbers(rt, bodies),
     gateRules(rt.config).e2eCheck,
@@ -205,30 +245,38 @@ export async function evaluatePullRequest(
   report.progress = snapshot.progress;
   const pr = snapshot.pullRequest!;
   const specs = [...snapshot.specs.values()].filter((s) => isSpecView(rt, s));
-  const eligibility = await eligibilityOf(rt, specs, [pr], cache, report);
+  const eligibility = await eligibilityOf(port, specs, [pr], cache, report);
   const evaluations = specs.map((spec) => evaluateSpec(rt, spec, eligibility, pr));
-
-  if (pr.gate.state === "OPEN") {
-    const entries = evaluations
-      .filter((e) => pr.closing.includes(e.spec.number))
-      .sort((a, b) => a.spec.number - b.spec.number)
-      .map((e) => ({
-        spec: gateSpec(e.spec),
-        result: e.pullRequests.find((p) => p.pullRequest.number === number)!.result,
-      }));
-    const output = renderGateCheck(entries, rt.config);
-    const written = await upsertCheckRun(
-      rt.octokit,
-      rt.repo,
-      { name: GATE_CHECK, headSha: pr.gate.headSha, ...output },
-      pr.gateRun,
-    );
-    report.reads += written.requests - (written.wrote ? 1 : 0);
-    report.writes += written.wrote ? 1 : 0;
-    report.checkWritten = written.wrote;
-  }
-  await writeSpecChanges(rt, snapshot, evaluations, [], report);
+  if (pr.gate.state === "OPEN") await writeCheckRun(rt, port, pr, evaluations, report);
+  await writeSpecChanges(rt, port, snapshot, evaluations, [], report);
   return report;
+}
+
+/** SPECs without an open pull request, evaluated on what they hold (their closed pull requests, commands). */
+export async function evaluateSpecs(
+  rt: Runtime,
+  snapshot: GateSnapshot,
+  specs: readonly SpecView[],
+  cache: EventCache,
+  port: QualityGatePort = portOf(rt),
+): Promise<GateReport> {
+  const report = emptyReport();
+  report.progress = snapshot.progress;
+  const eligibility = await eligibilityOf(port, specs, [], cache, report);
+  const evaluations = specs.map((spec) => evaluateSpec(rt, spec, eligibility));
+  await writeSpecChanges(rt, port, snapshot, evaluations, [], report);
+  return report;
+}
+
+/** Adds one report's counts and changes to another. */
+export function addReport(total: GateReport, report: GateReport): void {
+  total.reads += report.reads;
+  total.writes += report.writes;
+  total.checkWritten ||= report.checkWritten;
+  total.progress = report.progress ?? total.progress;
+  total.labelChanges.push(...report.labelChanges);
+  total.specs.push(...report.specs);
+  total.failures.push(...report.failures);
 }
 
 /**
@@ -240,30 +288,22 @@ export async function reevaluateSpec(
   snapshot: GateSnapshot,
   spec: SpecView,
   cache: EventCache,
+  port: QualityGatePort = portOf(rt),
 ): Promise<GateReport> {
   const open = spec.pullRequests.filter((p) => p.gate.state === "OPEN");
-  if (open.length === 0) {
-    const report = emptyReport();
-    report.progress = snapshot.progress;
-    const eligibility = await eligibilityOf(rt, [spec], [], cache, report);
-    await writeSpecChanges(rt, snapshot, [evaluateSpec(rt, spec, eligibility)], [], report);
-    return report;
-  }
+  if (open.length === 0) return evaluateSpecs(rt, snapshot, [spec], cache, port);
   const total = emptyReport();
-  for (const pr of open) {
-    const report = await evaluatePullRequest(rt, pr.gate.number, [pr.body], cache);
-    total.reads += report.reads;
-    total.writes += report.writes;
-    total.checkWritten ||= report.checkWritten;
-    total.progress = report.progress;
-    total.labelChanges.push(...report.labelChanges);
-    total.failures.push(...report.failures);
-  }
+  for (const pr of open)
+    addReport(total, await evaluatePullRequest(rt, pr.gate.number, [pr.body], cache, port));
   return total;
 }
 
-export function readSpec(rt: Runtime, number: number): Promise<GateSnapshot> {
-  return readSpecGates(readContext(rt), [number], gateRules(rt.config).e2eCheck);
+export function readSpec(
+  rt: Runtime,
+  number: number,
+  port: QualityGatePort = portOf(rt),
+): Promise<GateSnapshot> {
+  return port.readSpecs([number], gateRules(rt.config).e2eCheck);
 }
 
 /**
@@ -276,19 +316,34 @@ export async function guardSpecClose(
   number: number,
   closedBy: string,
   cache: EventCache,
+  port: QualityGatePort = portOf(rt),
+): Promise<{ allowed: boolean; report: GateReport }> {
+  const snapshot = await readSpec(rt, number, port);
+  const decided = await decideClose(rt, snapshot, number, closedBy, cache, port);
+  decided.report.reads += snapshot.requests;
+  return decided;
+}
+
+/** The close guard on a SPEC already read (`snapshot`): what `guardSpecClose` decides and writes. */
+export async function decideClose(
+  rt: Runtime,
+  snapshot: GateSnapshot,
+  number: number,
+  closedBy: string,
+  cache: EventCache,
+  port: QualityGatePort = portOf(rt),
 ): Promise<{ allowed: boolean; report: GateReport }> {
   const report = emptyReport();
-  const snapshot = await readSpec(rt, number);
-  report.reads += snapshot.requests;
+  report.progress = snapshot.progress;
   const spec = snapshot.specs.get(number);
   if (!spec || !isSpecView(rt, spec)) return { allowed: true, report };
   if (spec.state === "OPEN") return { allowed: false, report };
   if (spec.stateReason === "NOT_PLANNED" || spec.stateReason === "DUPLICATE")
     return { allowed: true, report };
-  const eligibility = await eligibilityOf(rt, [spec], [], cache, report);
+  const eligibility = await eligibilityOf(port, [spec], [], cache, report);
   const evaluation = evaluateSpec(rt, spec, eligibility);
   if (evaluation.state.closable) {
-    await writeSpecChanges(rt, snapshot, [evaluation], clearGateNote(spec), report);
+    await writeSpecChanges(rt, port, snapshot, [evaluation], clearGateNote(spec), report);
     return { allowed: true, report };
   }
   const missing = renderGateMissing(
@@ -302,7 +357,7 @@ export async function guardSpecClose(
   const next = withSection(spec.sticky?.body, GATE_SECTION, missing);
   const sticky = stickyMutation(spec.id, spec.sticky, next, `#${number}`);
   if (sticky) extra.push(sticky);
-  await writeSpecChanges(rt, snapshot, [evaluation], extra, report);
+  await writeSpecChanges(rt, port, snapshot, [evaluation], extra, report);
   // A reopen GitHub refused leaves the SPEC closed: then the close stands for everything else too.
   const reopened = !report.failures.some((f) => f.startsWith(`${extra[0]!.describe}:`));
   return { allowed: !reopened, report };
@@ -318,17 +373,40 @@ export interface ForceCloseRequest {
   at: string;
 }
 
+/** The dependencies' sync after batchbot closed a SPEC itself (its own close event is ignored). */
+export type SyncClosed = (change: IssueChange) => Promise<Pick<SyncReport, "reads" | "writes" | "failures">>;
+
+/** The issue a forced close leaves: only its number, SPEC label and state matter to the sync, which reads the rest. */
+function closedRecord(request: ForceCloseRequest): IssueRecord {
+  return {
+    id: request.issueId,
+    databaseId: null,
+    number: request.number,
+    title: "",
+    body: "",
+    state: "CLOSED",
+    stateReason: "COMPLETED",
+    labels: request.labels,
+    assignees: [],
+    createdAt: request.at,
+    updatedAt: request.at,
+    closedAt: request.at,
+  };
+}
+
 /**
  * Closes a SPEC as completed past the gate and records who did it and why in its sticky comment (batchbot's own
  * comment: unlike the issue body, nobody else can edit it). batchbot ignores its own close event, so the SPECs
- * waiting on this one are brought up to date here.
+ * waiting on this one are brought up to date here (`syncClosed`).
  */
 export async function forceCloseSpec(
   rt: Runtime,
   request: ForceCloseRequest,
+  port: QualityGatePort = portOf(rt),
+  syncClosed: SyncClosed = (change) => syncAfterChange(rt, change),
 ): Promise<RequestCount & { failures: string[] }> {
   const report = { reads: 0, writes: 0, failures: [] as string[] };
-  const { stickies, requests } = await readStickyComments(rt.octokit, rt.repo, [request.number], rt.botLogin);
+  const { stickies, requests } = await port.readStickies([request.number]);
   report.reads += requests;
   const target = stickies.get(request.number);
   if (!target) return report;
@@ -348,31 +426,11 @@ export async function forceCloseSpec(
   const mutations = [closeIssueMutation(request.issueId, "COMPLETED", `#${request.number}`)];
   const sticky = stickyMutation(target.subjectId, target.comment, body, `#${request.number}`);
   if (sticky) mutations.push(sticky);
-  const outcome = await runMutations(rt.octokit, mutations);
+  const outcome = await port.runMutations(mutations);
   recordWrites(report, outcome);
   if (outcome.failures.length) return report;
-
-  // Only the closed issue's number, SPEC label and state matter to the sync, which reads everything else fresh.
-  const closed: IssueRecord = {
-    id: request.issueId,
-    databaseId: null,
-    number: request.number,
-    title: "",
-    body: "",
-    state: "CLOSED",
-    stateReason: "COMPLETED",
-    labels: request.labels,
-    assignees: [],
-    createdAt: request.at,
-    updatedAt: request.at,
-    closedAt: request.at,
-  };
-  const sync = await syncAfterChange(rt, {
-    current: closed,
-    previous: "unknown",
-    removed: false,
-    mirror: false,
-  });
+  const current = closedRecord(request);
+  const sync = await syncClosed({ current, previous: "unknown", removed: false, mirror: false });
   report.reads += sync.reads;
   report.writes += sync.writes;
   report.failures.push(...sync.failures);

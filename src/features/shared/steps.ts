@@ -1,4 +1,5 @@
 import type { Context } from "probot";
+import type { RegistrySnapshot } from "../../github/registry-reader.js";
 import type { IssuesPayload } from "./issue-payload.js";
 import type { Runtime } from "./runtime.js";
 
@@ -29,6 +30,16 @@ export interface SyncOutcome {
   openPullRequests?: number | null;
   /** Batch issues, open or closed, when the step read them (the dashboard opens with the first). */
   batches?: number;
+  /**
+   * The registry (every SPEC, open and closed) as this sync read it once, with what the steps so far changed in it
+   * (a SPEC reopened): later steps take it instead of reading it again (`registryFrom`).
+   */
+  registry?: RegistrySnapshot;
+}
+
+/** The registry the steps before read (and kept up to date), if one did. */
+export function registryFrom(earlier: readonly SyncOutcome[]): RegistrySnapshot | undefined {
+  return earlier.findLast((o) => o.registry !== undefined)?.registry;
 }
 
 /** One sync step; `earlier` holds the outcomes of the steps before it (what they already read). */

@@ -1,0 +1,68 @@
+import type { BatchSnapshot } from "../../github/batch-progress-reader.js";
+import { batchSnapshotFromProgress } from "../../github/progress-batches.js";
+import type { ProgressSnapshot } from "../../github/progress-reader.js";
+import type { RefreshResult, SharedBatchRead } from "../batch-tasks/run.js";
+
+/**
+ * One progress read shared by the batch issues' refresh and the board-and-dashboard refresh that follows it
+ * (issue 17.4: one refresh read after the quality gate changes SPECs). Read at most once, when batch tasks ask for
+ * it (under their lock); their writes are applied to it; the board and the dashboard then use it instead of reading
+ * again, unless it no longer shows GitHub's state (`usable`).
+ */
+export class SharedProgressRead implements SharedBatchRead {
+  private snapshot: ProgressSnapshot | null = null;
+  private pending: Promise<ProgressSnapshot> | null = null;
+  private spoiled = false;
+
+  /**
+   * @param load the progress read (with the board)
+   * @param stillFresh whether nothing else refreshed the board or the dashboard since `load` started (asked
+   * when the read starts, answered when the refresh starts)
+   */
+  constructor(
+    private readonly load: () => Promise<ProgressSnapshot>,
+    private readonly stillFresh: () => () => boolean,
+  ) {}
+
+  private fresh: () => boolean = () => false;
+
+  private read(): Promise<ProgressSnapshot> {
+    if (!this.pending) {
+      this.fresh = this.stillFresh();
+      this.pending = this.load().then((s) => {
+        this.snapshot = s;
+        return s;
+      });
+    }
+    return this.pending;
+  }
+
+  /** Batch tasks' part: every batch issue and SPEC, from the one read (`BatchTasksPort.readShared`). */
+  readonly batches = async (): Promise<BatchSnapshot> => batchSnapshotFromProgress(await this.read());
+
+  /**
+   * What batch tasks wrote, applied to the snapshot: new bodies and metadata, completed batches closed. Any write
+   * GitHub refused (or a lost lock) leaves the snapshot unusable: the refresh then reads again.
+   */
+  applyBatchWrites(result: RefreshResult): void {
+    if (!this.snapshot) return;
+    if (result.failures.length) {
+      this.spoiled = true;
+      return;
+    }
+    const closed = new Set(result.completed.map((b) => b.number));
+    for (const refreshed of result.batches) {
+      const batch = this.snapshot.batches.find((b) => b.number === refreshed.number);
+      if (!batch) continue;
+      batch.body = refreshed.update.body;
+      batch.meta = refreshed.update.meta;
+      if (closed.has(batch.number)) batch.state = "CLOSED";
+    }
+  }
+
+  /** The snapshot, when it was read, nothing spoiled it and nothing else refreshed progress since; else `null`. */
+  usable(): ProgressSnapshot | null {
+    if (!this.snapshot || this.spoiled || !this.fresh()) return null;
+    return this.snapshot;
+  }
+}
