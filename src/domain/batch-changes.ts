@@ -2,23 +2,6 @@ import type { BatchMeta } from "./batch.js";
 
 /** Changes the agent lifecycle makes to a batch's metadata. Each is idempotent: applied twice, it changes nothing more. */
 
-/** Counts a comment as a message exchanged for the batch (once, whatever the redeliveries). */
-export function countMessage(meta: BatchMeta, commentId: number): BatchMeta {
-  const counted = meta.messages?.counted ?? [];
-  if (counted.includes(commentId)) return meta;
-  return { ...meta, messages: { counted: [...counted, commentId], total: meta.messages?.total ?? 0 } };
-}
-
-/** A deleted comment is no message any more. */
-export function uncountMessage(meta: BatchMeta, commentId: number): BatchMeta {
-  const counted = meta.messages?.counted ?? [];
-  if (!counted.includes(commentId)) return meta;
-  return {
-    ...meta,
-    messages: { counted: counted.filter((id) => id !== commentId), total: meta.messages?.total ?? 0 },
-  };
-}
-
 export function addBlocker(
   meta: BatchMeta,
   blocker: { reason: string; at: string; by: string; comment: number },

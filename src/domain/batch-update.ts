@@ -1,6 +1,7 @@
 import type { BatchMeta } from "./batch.js";
 import { withBatchMeta, withReport, withTaskChecks } from "./batch-body.js";
 import { withBatchSpecs } from "./batch-data.js";
+import { type CountableComment, withBatchComments } from "./batch-messages.js";
 import {
   type BatchProgress,
   batchProgress,
@@ -21,6 +22,8 @@ export interface BatchUpdateInput {
   text: ReportText;
   /** What a command or event changes in the metadata. */
   change?: (meta: BatchMeta) => BatchMeta;
+  /** Every comment on the batch issue, as read with it: its messages are recounted from them. */
+  batchComments?: { comments: readonly CountableComment[]; botLogin: string };
 }
 
 export interface BatchUpdate {
@@ -39,14 +42,23 @@ export interface BatchUpdate {
  * completion report as a message. Pure: the same state gives the same body, so a redelivered event writes nothing.
  */
 export function updateBatch(input: BatchUpdateInput): BatchUpdate {
-  const changed = input.change ? input.change(structuredClone(input.meta)) : structuredClone(input.meta);
+  let changed = input.change ? input.change(structuredClone(input.meta)) : structuredClone(input.meta);
+  if (input.batchComments)
+    changed = withBatchComments(changed, input.batchComments.comments, {
+      botLogin: input.batchComments.botLogin,
+      bots: input.config.bots,
+    });
   let progress = batchProgress(changed, input.specs, input.config);
   let completed = false;
   if (progress.complete && !changed.completedAt) {
     changed.completedAt = input.now;
     completed = true;
   } else if (!progress.complete && changed.completedAt) changed.completedAt = null;
-  changed.messages = { counted: changed.messages?.counted ?? [], total: messageTotal(changed) };
+  changed.messages = {
+    ...changed.messages,
+    counted: changed.messages?.counted ?? [],
+    total: messageTotal(changed),
+  };
   progress = { ...progress, messages: changed.messages.total };
 
   let body = withTaskChecks(input.body, (n) => {

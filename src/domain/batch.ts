@@ -47,8 +47,13 @@ export interface BatchBlocker {
 }
 
 export interface BatchMessages {
-  /** Comment ids counted so far (so a redelivery or an edit is not counted twice). */
+  /**
+   * Comment ids counted (so a redelivery or an edit is not counted twice): the batch issue's, recounted from its
+   * comments at every write, then `onSpecs`.
+   */
   counted: number[];
+  /** The comments on the batch's SPEC issues among them, counted by their events (absent: none). */
+  onSpecs?: number[];
   /** Assignment (1) + completion report (1 when written) + counted comments. */
   total: number;
 }

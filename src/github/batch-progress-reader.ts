@@ -1,4 +1,5 @@
 import { type BatchMeta, decodeBatchMeta } from "../domain/batch.js";
+import type { CountableComment } from "../domain/batch-messages.js";
 import type { RepoRef } from "../domain/references.js";
 import type { IssueRecord } from "../domain/spec.js";
 import { chunk, type GitHub, graphqlPartial, nodesOf } from "./graphql.js";
@@ -21,6 +22,10 @@ export interface BatchState {
   /** `null` for an issue with the batch label but no batch metadata (made by hand). */
   meta: BatchMeta | null;
   subIssues: Set<number>;
+  /** Every comment on the issue (its messages are counted from them); absent when not read. */
+  comments?: CountableComment[];
+  /** Where the comments continue when the issue has more than one page of them (read by `readBatchStates`). */
+  commentsAfter?: string | null;
 }
 
 /** What one event needs: the batches it touches, their SPECs, and the ids of the labels it may write. */
@@ -37,9 +42,28 @@ const SPEC_FIELDS = `id databaseId number title body state stateReason createdAt
     labels(first: 50) { nodes { name } }
     assignees(first: 20) { nodes { id login } }
     parent { number }`;
+const COMMENT_PAGE = `pageInfo { hasNextPage endCursor }
+      nodes { databaseId authorAssociation author { __typename login } }`;
 const BATCH_FIELDS = `id number state body
     labels(first: 50) { nodes { name } }
-    subIssues(first: 100) { nodes { number } }`;
+    subIssues(first: 100) { nodes { number } }
+    comments(first: 100) { ${COMMENT_PAGE} }`;
+
+/** The comments of an issue after the first page. */
+export const BATCH_COMMENTS_QUERY = `query BatchbotBatchComments($id: ID!, $cursor: String) {
+  node(id: $id) { ... on Issue { comments(first: 100, after: $cursor) { ${COMMENT_PAGE} } } }
+}`;
+
+interface CommentNode {
+  databaseId: number | null;
+  authorAssociation: string;
+  author: { __typename: string; login: string } | null;
+}
+
+interface CommentPage {
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  nodes: Array<CommentNode | null> | null;
+}
 
 interface SpecNode {
   id: string;
@@ -64,6 +88,7 @@ interface BatchNode {
   body: string;
   labels: { nodes: Array<{ name: string }> } | null;
   subIssues: { nodes: Array<{ number: number }> } | null;
+  comments: CommentPage | null;
 }
 
 function labelHeader(labelCount: number) {
@@ -141,7 +166,54 @@ function toBatchState(node: BatchNode): BatchState {
     labels: nodesOf(node.labels).map((l) => l.name),
     meta: decodeBatchMeta(node.body),
     subIssues: new Set(nodesOf(node.subIssues).map((s) => s.number)),
+    ...(node.comments ? commentsOf(node.comments) : {}),
   };
+}
+
+/** GraphQL shows apps' bots without `[bot]`; the webhooks (and `sameLogin`) with it. */
+function toCountable(node: CommentNode): CountableComment | null {
+  if (node.databaseId == null) return null;
+  const author = node.author;
+  const login =
+    author && author.__typename === "Bot" && !author.login.endsWith("[bot]")
+      ? `${author.login}[bot]`
+      : author?.login;
+  return {
+    id: node.databaseId,
+    author: author && login ? { login, type: author.__typename } : null,
+    association: node.authorAssociation,
+  };
+}
+
+function commentsOf(page: CommentPage): Pick<BatchState, "comments" | "commentsAfter"> {
+  return {
+    comments: nodesOf(page).flatMap((n) => toCountable(n) ?? []),
+    commentsAfter: page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null,
+  };
+}
+
+/**
+ * The rest of the comments of each open batch issue with more than 100 of them: one request per 100 more. Issues
+ * with the batch label and no metadata, and closed batches, are left as read.
+ */
+export async function readMoreComments(octokit: GitHub, snapshot: BatchSnapshot): Promise<void> {
+  for (const batch of snapshot.batches.values()) {
+    while (batch.commentsAfter && batch.meta && batch.state === "OPEN") {
+      snapshot.requests++;
+      const data = await octokit.graphql<{ node: { comments?: CommentPage } | null }>(BATCH_COMMENTS_QUERY, {
+        id: batch.id,
+        cursor: batch.commentsAfter,
+      });
+      const page = data.node?.comments;
+      if (!page) {
+        batch.commentsAfter = null;
+        break;
+      }
+      const more = commentsOf(page);
+      batch.comments = [...(batch.comments ?? []), ...(more.comments ?? [])];
+      batch.commentsAfter = more.commentsAfter ?? null;
+    }
+  }
 }
 
 function collectHeader(snapshot: BatchSnapshot, repository: RepositoryData, labelCount: number) {
@@ -199,6 +271,7 @@ export async function readBatchStates(
       if (isIssue(node)) snapshot.specs.set(node.number, toSpecState(node as SpecNode));
     });
   }
+  await readMoreComments(octokit, snapshot);
   return snapshot;
 }
 
@@ -230,6 +303,7 @@ export async function readSpecBatches(
     collectHeader(snapshot, repository, labelNames.length);
     for (let i = 0; i < group.length; i++) collectSpecBatch(snapshot, repository[`s${i}`]);
   }
+  await readMoreComments(octokit, snapshot);
   return snapshot;
 }
 

@@ -9,7 +9,7 @@ import { countRequests } from "./request-count.js";
 
 /** What `/batch sync`'s steps repaired in one repository. */
 export interface RepositorySync {
-  /** Repairs by kind (`labels`, `stickies`, `batch_issues`, `board`, `dashboard`); each one is drift. */
+  /** Repairs by kind (`labels`, `stickies`, `batch_issues`, `batch_messages`, `board`, ...); each one is drift. */
   repairs: Readonly<Record<string, number>>;
   /** Writes GitHub refused. */
   failures: readonly string[];

@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { decodeBatchMeta } from "../../src/domain/batch.js";
 import { reportSection, taskLines } from "../../src/domain/batch-body.js";
 import { decodeKnowledge } from "../../src/domain/knowledge.js";
-import { createHarness, type Harness } from "../helpers/harness.js";
+import { GHOST } from "../helpers/fake-github.js";
+import { BOT, createHarness, type Harness } from "../helpers/harness.js";
 import {
   commentDeletedEvent,
   installLifecycleFake,
@@ -28,6 +29,7 @@ function setup(specs = [1, 2, 3], options: { shared?: number[] } = {}) {
   return seedBatch(h.fake, R, { agent: AGENT, specs, number: 50, ...options });
 }
 
+const VALIDATORS_ONLY_CONFIG = "validation:\n  b1: [val1]\n  b2: [val2]\ndashboard:\n  enabled: false\n";
 const batchIssue = () => h.fake.issue(R, 50);
 const meta = () => decodeBatchMeta(batchIssue().body)!;
 const report = () => reportSection(batchIssue().body) ?? "";
@@ -80,33 +82,37 @@ async function setState(
 
 describe("/batch blocked and /batch unblocked", () => {
   it.each([
-    { who: "the agent", author: AGENT },
-    { who: "a maintainer", author: "maint" },
-  ])("by $who: blocked label, reason and time in the report, counted; then cleared", async ({ author }) => {
-    setup();
-    const id = await command(author, "/batch blocked the staging database is down");
-    expect(reactions(id)).toEqual(["eyes"]);
-    expect(batchIssue().labels).toContain("blocked");
-    expect(meta().blockers).toMatchObject([
-      { reason: "the staging database is down", by: author, comment: id },
-    ]);
-    expect(report()).toContain("**Blocked:** 0 of 3 SPECs validated.");
-    expect(report()).toMatch(
-      /\*\*Blockers:\*\* 1 reported, 1 active\n {2}- 2026-\d\d-\d\d \d\d:\d\d UTC by @\u2060/,
-    );
-    expect(meta().messages?.counted).toEqual([id]);
-    expect(botComments()).toEqual([]);
+    { who: "the agent", author: AGENT, association: "NONE" },
+    // GitHub marks a collaborator COLLABORATOR: that is what makes a maintainer's comment a message.
+    { who: "a maintainer", author: "maint", association: "COLLABORATOR" },
+  ])(
+    "by $who: blocked label, reason and time in the report, counted; then cleared",
+    async ({ author, association }) => {
+      setup();
+      const id = await command(author, "/batch blocked the staging database is down", association);
+      expect(reactions(id)).toEqual(["eyes"]);
+      expect(batchIssue().labels).toContain("blocked");
+      expect(meta().blockers).toMatchObject([
+        { reason: "the staging database is down", by: author, comment: id },
+      ]);
+      expect(report()).toContain("**Blocked:** 0 of 3 SPECs validated.");
+      expect(report()).toMatch(
+        /\*\*Blockers:\*\* 1 reported, 1 active\n {2}- 2026-\d\d-\d\d \d\d:\d\d UTC by @\u2060/,
+      );
+      expect(meta().messages?.counted).toEqual([id]);
+      expect(botComments()).toEqual([]);
 
-    const cleared = await command(author, "/batch unblocked");
-    expect(reactions(cleared)).toEqual(["eyes"]);
-    expect(batchIssue().labels).not.toContain("blocked");
-    expect(meta().blockers?.[0]?.clearedAt).toBeTruthy();
-    expect(report()).toContain("**Blockers:** 1 reported, none active");
-    expect(report()).toContain("**In progress:**");
-    expect(meta().messages?.counted).toEqual([id, cleared]);
-    expect(botComments()).toEqual([]);
-    expect(h.fake.unhandled).toEqual([]);
-  });
+      const cleared = await command(author, "/batch unblocked", association);
+      expect(reactions(cleared)).toEqual(["eyes"]);
+      expect(batchIssue().labels).not.toContain("blocked");
+      expect(meta().blockers?.[0]?.clearedAt).toBeTruthy();
+      expect(report()).toContain("**Blockers:** 1 reported, none active");
+      expect(report()).toContain("**In progress:**");
+      expect(meta().messages?.counted).toEqual([id, cleared]);
+      expect(botComments()).toEqual([]);
+      expect(h.fake.unhandled).toEqual([]);
+    },
+  );
 
   it("the dashboard follows: it shows the blocker once the command is done", async () => {
     setup();
@@ -521,6 +527,70 @@ describe("message accounting", () => {
     await command(AGENT, "Thanks!");
     expect(meta().messages?.total).toBe(10);
     expect(botComments()).toEqual([]);
+  });
+});
+
+describe("message counts are derived from the batch issue's comments", () => {
+  /** A comment GitHub has but whose delivery never reached batchbot. */
+  const lost = (author: string, association: string, body = "lost") => {
+    const comment = h.fake.addComment(R, 50, author, body);
+    comment.authorAssociation = association;
+    return comment.databaseId;
+  };
+
+  it("the next write counts comments whose delivery was lost, by the agent and maintainers only", async () => {
+    setup();
+    h.fake
+      .repo(R)
+      .files.set(".github/batch.yml", 'validation:\n  b1: [val1]\n  b2: [val2]\nbots: ["listed-ci[bot]"]\n');
+    const agent = lost(AGENT, "NONE");
+    const member = lost("teammate", "MEMBER");
+    lost("stranger", "CONTRIBUTOR");
+    lost(GHOST, "NONE");
+    // Bots count as people do only when listed under `bots:`; batchbot never does.
+    lost("other-ci[bot]", "COLLABORATOR");
+    lost(BOT, "COLLABORATOR");
+    lost("unlisted-ci[bot]", "NONE");
+    const listed = lost("listed-ci[bot]", "COLLABORATOR");
+    const owner = await command("lead", "Any news?", "OWNER");
+    expect(meta().messages?.counted).toEqual([agent, member, listed, owner]);
+    expect(report()).toContain("**Messages:** 5 for 3 SPECs");
+
+    // A comment deleted while batchbot heard nothing: the next write counts it out.
+    h.fake.issue(R, 50).comments = h.fake.issue(R, 50).comments.filter((c) => c.databaseId !== member);
+    await command(AGENT, "/batch done");
+    expect(meta().messages?.counted).toHaveLength(4);
+    expect(meta().messages?.counted).not.toContain(member);
+  });
+
+  it("a comment on the batch issue costs one read and at most one write; its redelivery writes nothing", async () => {
+    setup();
+    h.fake.repo(R).files.set(".github/batch.yml", VALIDATORS_ONLY_CONFIG);
+    await command(AGENT, "Warming up.");
+    h.fake.reset();
+    const payload = h.commentEvent(R, 50, AGENT, "Starting with #1.");
+    payload.comment.author_association = "NONE";
+    await h.receive("issue_comment", payload, "c1");
+    const batchbot = h.fake.requests.filter((r) => r.operation?.startsWith("Batchbot"));
+    expect(batchbot.map((r) => `${r.kind} ${r.operation}`)).toEqual([
+      "read BatchbotBatchStates",
+      "write BatchbotWrites",
+    ]);
+    expect(meta().messages?.counted).toHaveLength(2);
+    h.fake.reset();
+    await h.receive("issue_comment", payload, "c1");
+    expect(h.fake.writes).toBe(0);
+  });
+
+  it("a batch issue with more than 100 comments costs one more read per 100", async () => {
+    setup();
+    h.fake.repo(R).files.set(".github/batch.yml", VALIDATORS_ONLY_CONFIG);
+    for (let i = 0; i < 150; i++) lost(i % 2 ? AGENT : "stranger", "NONE");
+    h.fake.reset();
+    await command(AGENT, "/batch done");
+    const reads = h.fake.requests.filter((r) => r.operation?.startsWith("BatchbotBatch"));
+    expect(reads.map((r) => r.operation)).toEqual(["BatchbotBatchStates", "BatchbotBatchComments"]);
+    expect(meta().messages?.counted).toHaveLength(76);
   });
 });
 

@@ -1,11 +1,13 @@
 import { Writable } from "node:stream";
 import { pino } from "pino";
 import { afterEach, describe, expect, it } from "vitest";
+import { decodeBatchMeta } from "../../src/domain/batch.js";
 import type { ExclusiveOutcome } from "../../src/jobs/exclusive.js";
 import type { SweepReport } from "../../src/jobs/reconcile.js";
 import type { FakeProject } from "../helpers/fake-projects.js";
 import { projectsOf } from "../helpers/fake-projects.js";
 import { createHarness, type Harness } from "../helpers/harness.js";
+import { commentDeletedEvent } from "../helpers/lifecycle.js";
 
 const R = "acme/specs";
 let h: Harness;
@@ -111,6 +113,10 @@ const CONFIG = [
   "    domains: [database]",
   "  - login: ui-opus",
   "    domains: [ui]",
+  "  - login: api-opus",
+  "    domains: [api]",
+  "  - login: docs-opus",
+  "    domains: [docs]",
   "validation:",
   "  b1: [alice]",
   "  b2: [bob]",
@@ -120,13 +126,13 @@ const CONFIG = [
   "",
 ].join("\n");
 
-/** Four SPECs in two domains, two agents, a board, B1/B2 validators; `/batch assign` given by the lead. */
+/** Six SPECs in four domains, four agents, a board, B1/B2 validators; `/batch assign` given by the lead. */
 async function planned(): Promise<{ project: FakeProject; board: ReturnType<typeof projectsOf> }> {
   h = createHarness();
   const repo = h.fake.repo(R);
   repo.files.set(".github/batch.yml", CONFIG);
   for (const login of ["lead", "alice", "bob"]) repo.collaborators.set(login, "maintain");
-  for (const login of ["db-opus", "ui-opus"]) repo.collaborators.set(login, "write");
+  for (const login of ["db-opus", "ui-opus", "api-opus", "docs-opus"]) repo.collaborators.set(login, "write");
   const board = projectsOf(h.fake);
   const project = board.addProject("acme", {
     number: 3,
@@ -139,7 +145,9 @@ async function planned(): Promise<{ project: FakeProject; board: ReturnType<type
   spec(2, "database", "Depends on #1");
   spec(3, "ui");
   spec(4, "ui", "Depends on #3");
-  for (const n of [1, 2, 3, 4]) await h.receive("issues", h.issueEvent(R, n, "opened"));
+  spec(6, "api");
+  spec(7, "docs");
+  for (const n of [1, 2, 3, 4, 6, 7]) await h.receive("issues", h.issueEvent(R, n, "opened"));
   const planning = h.fake.addIssue(R, { number: 5, title: "Sprint planning" }).number;
   await h.receive("issue_comment", h.commentEvent(R, planning, "lead", "/batch assign"));
   return { project, board };
@@ -194,7 +202,24 @@ async function afterPlanning(drop: number | null): Promise<string[]> {
   // #2 is not needed any more.
   close(2, "NOT_PLANNED", "lead");
   await deliver("issues", h.issueEvent(R, 2, "closed", { sender: "lead" }));
+  // The API agent writes on its batch issue: a message of the batch.
+  const api = batchOf("api-opus");
+  await deliver("issue_comment", h.commentEvent(R, api, "api-opus", "Starting with #6."));
+  // The lead's comment on the docs batch (delivered) is deleted again: no message any more.
+  const docs = batchOf("docs-opus");
+  const note = h.commentEvent(R, docs, "lead", "Link the runbook.");
+  await h.receive("issue_comment", note);
+  await deliver("issue_comment", commentDeletedEvent(h, R, docs, note.comment.id));
   return names;
+}
+
+/** The open batch issue of `agent`. */
+function batchOf(agent: string): number {
+  const batch = [...h.fake.repo(R).issues.values()].find(
+    (i) => i.state === "OPEN" && decodeBatchMeta(i.body)?.agent === agent,
+  );
+  if (!batch) throw new Error(`no open batch of ${agent}`);
+  return batch.number;
 }
 
 /** The state people see: issues (labels, state, bodies without times), the board's values. */
@@ -267,7 +292,13 @@ describe("a dropped delivery is repaired by the next sweep", () => {
       "pull_request.edited #20",
       "issues.labeled #3",
       "issues.closed #2",
+      `issue_comment.created #${batchOf("api-opus")}`,
+      `issue_comment.deleted #${batchOf("docs-opus")}`,
     ]);
+    // The batches count their messages: the assignment and the agent's comment; the deleted comment is none.
+    const messages = (agent: string) => decodeBatchMeta(h.fake.issue(R, batchOf(agent)).body)!.messages;
+    expect(messages("api-opus")?.total).toBe(2);
+    expect(messages("docs-opus")?.total).toBe(1);
     for (let drop = 0; drop < names.length; drop++) {
       h.fake.uninstall();
       const { project, board } = await planned();
@@ -280,6 +311,8 @@ describe("a dropped delivery is repaired by the next sweep", () => {
       expect(dropped, names[drop]).not.toEqual(expected);
       expect(report.repositories[0]!.outcome, names[drop]).toBe("repaired");
       expect(repaired, names[drop]).toBeGreaterThan(0);
+      if (names[drop]!.startsWith("issue_comment"))
+        expect(await h.metrics.count("reconcileRepairs", { kind: "batch_messages" }), names[drop]).toBe(1);
     }
   });
 });

@@ -4,11 +4,10 @@ import { reportSection, taskLines } from "../../src/domain/batch-body.js";
 import {
   addBlocker,
   clearBlockers,
-  countMessage,
   recordFoundExisting,
   releaseSpecs,
-  uncountMessage,
 } from "../../src/domain/batch-changes.js";
+import { countSpecComment, uncountSpecComment, withBatchComments } from "../../src/domain/batch-messages.js";
 import { batchProgress, duration, type SpecSnapshot, specProgress } from "../../src/domain/batch-report.js";
 import { updateBatch } from "../../src/domain/batch-update.js";
 import { defaultConfig, parseConfig } from "../../src/domain/config.js";
@@ -112,8 +111,16 @@ describe("batchProgress", () => {
 
 describe("metadata changes are idempotent", () => {
   it.each([
-    ["countMessage", (m: BatchMeta) => countMessage(m, 7)],
-    ["uncountMessage", (m: BatchMeta) => uncountMessage(countMessage(m, 7), 7)],
+    ["countSpecComment", (m: BatchMeta) => countSpecComment(m, 7)],
+    ["uncountSpecComment", (m: BatchMeta) => uncountSpecComment(countSpecComment(m, 7), 7)],
+    [
+      "withBatchComments",
+      (m: BatchMeta) =>
+        withBatchComments(m, [{ id: 8, author: { login: "alice", type: "User" }, association: "NONE" }], {
+          botLogin: "batchbot",
+          bots: [],
+        }),
+    ],
     [
       "addBlocker",
       (m: BatchMeta) => addBlocker(m, { reason: "x", at: "2026-11-25T11:00:00Z", by: "a", comment: 1 }),
@@ -179,14 +186,14 @@ describe("updateBatch", () => {
       [2, spec(2, "CLOSED", ["validated", "found-existing"])],
       [3, spec(3, "CLOSED", ["validated"])],
     ]);
-    let m = countMessage(countMessage(meta, 100), 101);
+    let m = countSpecComment(countSpecComment(meta, 100), 101);
     m = recordFoundExisting(m, 2, "lib/@team/api", "2026-11-25T11:00:00Z");
     m = addBlocker(m, { reason: "waiting on @bob", at: "2026-11-25T11:00:00Z", by: "alice", comment: 5 });
     m = clearBlockers(m, "2026-11-25T15:00:00Z");
     const done = updateBatch({ body, meta: m, specs, config, now, text });
     expect(done.completed).toBe(true);
     expect(done.meta.completedAt).toBe(now);
-    expect(done.meta.messages).toEqual({ counted: [100, 101], total: 4 });
+    expect(done.meta.messages).toEqual({ counted: [100, 101], onSpecs: [100, 101], total: 4 });
     const report = reportSection(done.body)!;
     expect(report).toContain("## ✅ Completion report");
     expect(report).toContain("**Complete:** 3 of 3 SPECs validated, in 2 d 2 h.");

@@ -1,7 +1,12 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { readBatchStates, readSpecBatches } from "../../src/github/batch-progress-reader.js";
+import {
+  type BatchSnapshot,
+  readBatchStates,
+  readMoreComments,
+  readSpecBatches,
+} from "../../src/github/batch-progress-reader.js";
 import { readBatches } from "../../src/github/batch-reader.js";
 import { lookupAssignable, readBatchLinks } from "../../src/github/batch-writer.js";
 import { findCopilot } from "../../src/github/copilot.js";
@@ -37,6 +42,36 @@ const gate = (octokit: GitHub) => ({
   },
 });
 
+/** An open batch whose first 100 comments were read, with more to come. */
+function batchWithManyComments(): BatchSnapshot {
+  const meta = { v: 1, id: "1:a", agent: "a", sequence: 1, specs: [1], fixes: [], shared: [] } as const;
+  const batch = {
+    id: "I_50",
+    number: 50,
+    state: "OPEN" as const,
+    body: "",
+    labels: [],
+    meta: {
+      ...meta,
+      specs: [1],
+      fixes: [],
+      shared: [],
+      sourceCommentId: 1,
+      createdAt: "2026-11-25T09:00:00Z",
+    },
+    subIssues: new Set<number>(),
+    comments: [],
+    commentsAfter: "cursor",
+  };
+  return {
+    repositoryId: "R_1",
+    labelIds: new Map(),
+    batches: new Map([[50, batch]]),
+    specs: new Map(),
+    requests: 0,
+  };
+}
+
 const READERS: Record<string, (octokit: GitHub) => Promise<unknown>> = {
   readRegistry: (o) => readRegistry(o, repo, "spec", ["batch", "blocked"]),
   lookupIssues: (o) => lookupIssues(o, [{ owner: "other", repo: "lib", number: 4 }]),
@@ -46,6 +81,7 @@ const READERS: Record<string, (octokit: GitHub) => Promise<unknown>> = {
   readKnowledgeIssues: (o) => readKnowledgeIssues(o, repo, "knowledge"),
   readBatchStates: (o) => readBatchStates(o, repo, { batches: [50], specs: [1, 2] }, ["validated"]),
   readSpecBatches: (o) => readSpecBatches(o, repo, [1, 2], ["validated"]),
+  readMoreComments: (o) => readMoreComments(o, batchWithManyComments()),
   readDriveGuards: (o) => readDriveGuards(o, repo, ["I_1", "I_2"], "batch-dashboard", "batchbot"),
   findCopilot: (o) => findCopilot(o, repo),
   readPullRequestGate: (o) => readPullRequestGate(gate(o), 10, [1, 2], "e2e"),

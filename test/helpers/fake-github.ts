@@ -19,6 +19,8 @@ export interface FakeComment {
   reactions: Array<{ content: string; user: string }>;
   /** Who last edited the comment, if anyone did. */
   editor?: string;
+  /** GitHub's author association; `OWNER` unless set (as the webhook examples have it), `NONE` for bots. */
+  authorAssociation?: string;
 }
 
 export interface FakeIssue {
@@ -739,6 +741,7 @@ export class FakeGitHub {
             body: c.body,
             createdAt: c.createdAt,
             author: actorView(c.author),
+            authorAssociation: c.authorAssociation ?? (c.author.endsWith("[bot]") ? "NONE" : "OWNER"),
             editor: c.editor ? { __typename: "User", login: c.editor } : null,
           })),
           args,

@@ -183,7 +183,7 @@ export function createHarness(options: HarnessOptions = {}): Harness {
       // `null`: a deleted account (GitHub may send its comments with no user at all).
       const user =
         author === null ? null : { ...base.comment.user, login: author, type: accountType(author) };
-      return {
+      const payload = {
         ...base,
         action: "created",
         issue: { ...base.issue, ...issuePayload(repo, issue) },
@@ -198,6 +198,16 @@ export function createHarness(options: HarnessOptions = {}): Harness {
         sender: user ?? { ...base.sender, login: GHOST, type: "User" },
         installation: { id: 1, node_id: "MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMQ==" },
       };
+      // The association the payload says is the one GitHub's API answers for the comment (a test may set it).
+      comment.authorAssociation = base.comment.author_association;
+      Object.defineProperty(payload.comment, "author_association", {
+        enumerable: true,
+        get: () => comment.authorAssociation,
+        set: (value: string) => {
+          comment.authorAssociation = value;
+        },
+      });
+      return payload;
     },
     pullRequestEvent(fullName, number, action, extra = {}) {
       const repo = fake.repo(fullName);

@@ -136,6 +136,7 @@ export function commentDeletedEvent(h: Harness, fullName: string, number: number
       node_id: comment.id,
       body: comment.body,
       user: { ...base.comment.user, login: comment.author },
+      author_association: comment.authorAssociation ?? base.comment.author_association,
     },
     repository: repositoryPayload(repo, base.repository),
     sender: { ...base.sender, login: comment.author },

@@ -1,4 +1,4 @@
-import { decodeBatchMeta } from "../../domain/batch.js";
+import { type BatchMeta, decodeBatchMeta } from "../../domain/batch.js";
 import { isSpec } from "../../domain/spec.js";
 import { readBatches } from "../../github/batch-reader.js";
 import type { AppDeps } from "../shared/deps.js";
@@ -43,11 +43,17 @@ export async function batchTasksAfterSpecs(
   await refreshAndFollow(deps, rt, { kind: "specs", numbers }, {}, false, shared);
 }
 
+/** The comments a batch counts, in order: what a lost comment delivery leaves wrong. */
+function messageCount(meta: BatchMeta): string {
+  return JSON.stringify(meta.messages?.counted ?? []);
+}
+
 /** `/batch sync`: every open batch issue's task list, report and completion, rebuilt from its SPECs. */
 export function batchTasksSyncStep(deps: AppDeps): SyncStep {
   return async (rt) => {
     const { batches } = await readBatches(rt.octokit, rt.repo, rt.config.labels.batch);
     const rewritten: number[] = [];
+    let recounted = 0;
     const failures: string[] = [];
     for (const batch of batches.filter((b) => b.state === "OPEN")) {
       const result = await refreshBatches(
@@ -56,7 +62,12 @@ export function batchTasksSyncStep(deps: AppDeps): SyncStep {
         { kind: "batch", number: batch.number, specs: batch.meta.specs },
         {},
       );
-      for (const b of result.batches) if (b.update.changed || b.update.completed) rewritten.push(b.number);
+      for (const b of result.batches) {
+        if (!b.update.changed && !b.update.completed) continue;
+        rewritten.push(b.number);
+        // A comment on the batch issue whose delivery was lost: its message count was wrong.
+        if (messageCount(b.update.meta) !== messageCount(batch.meta)) recounted++;
+      }
       failures.push(...result.failures);
       await followRefresh(deps, rt, result, false);
     }
@@ -67,6 +78,11 @@ export function batchTasksSyncStep(deps: AppDeps): SyncStep {
         : `- Batch issues: all ${open} open ones right`,
       ...failures.slice(0, 5).map((f) => `  - GitHub refused: ${f}`),
     ].join("\n");
-    return { line, failures: [], repairs: { batch_issues: rewritten.length }, batches: batches.length };
+    return {
+      line,
+      failures: [],
+      repairs: { batch_issues: rewritten.length, batch_messages: recounted },
+      batches: batches.length,
+    };
   };
 }

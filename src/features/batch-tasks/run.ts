@@ -218,6 +218,7 @@ function planUpdates(
       now,
       text: REPORT_TEXT,
       ...(options.change ? { change: (meta: BatchMeta) => options.change!(meta, at) } : {}),
+      ...(batch.comments ? { batchComments: { comments: batch.comments, botLogin: rt.botLogin } } : {}),
     });
     const refreshed = { number: batch.number, id: batch.id, update };
     result.batches.push(refreshed);

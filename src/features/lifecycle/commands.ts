@@ -3,7 +3,6 @@ import { withReleasedTasks } from "../../domain/batch-body.js";
 import {
   addBlocker,
   clearBlockers,
-  countMessage,
   hasActiveBlocker,
   recordFoundExisting,
   releaseSpecs,
@@ -75,8 +74,8 @@ function batchCommand(
     async run(ctx, line): Promise<CommandOutcome> {
       const meta = batchOf(ctx, help.name);
       const target = { kind: "batch" as const, number: ctx.issueNumber, specs: meta.specs };
-      const countOnly = () =>
-        refreshBatches(ctx, deps.lock, target, { change: (m) => countMessage(m, ctx.commentId) });
+      // The command's comment is a message of the batch: recounted from the batch issue's comments by the write.
+      const countOnly = () => refreshBatches(ctx, deps.lock, target, {});
       if (!(await mayActOn(ctx, meta))) return { reaction: "-1" };
       let plan: BatchCommandPlan;
       try {
@@ -85,15 +84,7 @@ function batchCommand(
         if (error instanceof UsageError) await countOnly();
         throw error;
       }
-      const { change } = plan.options;
-      const refresh = () =>
-        refreshBatches(ctx, deps.lock, target, {
-          ...plan.options,
-          change: (m, at) => {
-            const counted = countMessage(m, ctx.commentId);
-            return change ? change(counted, at) : counted;
-          },
-        });
+      const refresh = () => refreshBatches(ctx, deps.lock, target, plan.options);
       const result = plan.planning
         ? await deps.lock.run(planningLockKey(ctx.repo), refresh)
         : await refresh();

@@ -1,6 +1,10 @@
 import type { Context } from "probot";
 import { decodeBatchMeta } from "../../domain/batch.js";
-import { countMessage, uncountMessage } from "../../domain/batch-changes.js";
+import {
+  countSpecComment,
+  MAINTAINER_ASSOCIATIONS,
+  uncountSpecComment,
+} from "../../domain/batch-messages.js";
 import { parseCommands } from "../../domain/command-line.js";
 import { sameLogin } from "../../domain/login.js";
 import { hasLabel, isSpec } from "../../domain/spec.js";
@@ -9,20 +13,19 @@ import { takesCommandsFrom } from "../shared/command-authors.js";
 import { type AppDeps, runtimeOf } from "../shared/deps.js";
 import { labelNames } from "../shared/issue-payload.js";
 
-/** Comment authors GitHub says belong to the repository (owner, organisation member, collaborator). */
-const MAINTAINERS = new Set(["OWNER", "MEMBER", "COLLABORATOR"]);
-
 /**
  * `issue_comment.created|deleted`: the messages exchanged for each open batch. Comments of the agent and of
- * maintainers on an open batch issue and on its SPECs are counted in the batch's report. A lifecycle command
- * (`commandNames`) counts its own comment, in the same write as its effect.
+ * maintainers on an open batch issue and on its SPECs are counted in the batch's report. On the batch issue the
+ * count is recounted from all its comments (read with the batch), so a lost delivery is made good by the next
+ * write; on a SPEC the comment is counted by id. A lifecycle command (`commandNames`) on its batch issue is
+ * counted by the command's own write.
  */
 export function countMessages(deps: AppDeps, commandNames: ReadonlySet<string>) {
   return async (context: Context<"issue_comment">): Promise<void> => {
     const { comment, issue, action } = context.payload;
     if (issue.pull_request || !comment.user || sameLogin(comment.user.login, await deps.botLogin())) return;
     const author = comment.user.login;
-    const maintainer = MAINTAINERS.has(comment.author_association);
+    const maintainer = MAINTAINER_ASSOCIATIONS.has(comment.author_association);
     // Agents are assigned to their batch issue and SPECs; anyone else must be a maintainer to count.
     if (!maintainer && !issue.assignees?.some((a) => a && sameLogin(a.login, author))) return;
     const meta = decodeBatchMeta(issue.body);
@@ -33,18 +36,18 @@ export function countMessages(deps: AppDeps, commandNames: ReadonlySet<string>) 
     // Messages are people's (and listed bots'): another app's comment is no message, as it is no command.
     if (!rt || !takesCommandsFrom(comment.user, rt.config)) return;
     const labels = labelNames(issue.labels);
-    let target: BatchTarget;
     if (meta) {
+      // The batch issue's comments are read with it and recounted: no change of its own.
       if (!hasLabel(labels, rt.config.labels.batch)) return;
-      target = { kind: "batch", number: issue.number, specs: meta.specs };
-    } else {
-      if (!isSpec({ labels }, rt.config)) return;
-      target = { kind: "specs", numbers: [issue.number] };
+      await refreshAndFollow(deps, rt, { kind: "batch", number: issue.number, specs: meta.specs }, {});
+      return;
     }
+    if (!isSpec({ labels }, rt.config)) return;
+    const target: BatchTarget = { kind: "specs", numbers: [issue.number] };
     await refreshAndFollow(deps, rt, target, {
       change: (m) => {
-        if (action === "deleted") return uncountMessage(m, comment.id);
-        return maintainer || sameLogin(author, m.agent) ? countMessage(m, comment.id) : m;
+        if (action === "deleted") return uncountSpecComment(m, comment.id);
+        return maintainer || sameLogin(author, m.agent) ? countSpecComment(m, comment.id) : m;
       },
     });
   };

@@ -1,5 +1,5 @@
+import { isPersonOrListedBot } from "../../domain/batch-messages.js";
 import type { BatchConfig } from "../../domain/config.js";
-import { sameLogin } from "../../domain/login.js";
 
 /** The account behind a command comment as the webhook gives it; `null` for a deleted ("ghost") account. */
 export type CommandAuthor = { login?: string | null; type?: string | null } | null | undefined;
@@ -11,8 +11,5 @@ export type CommandAuthor = { login?: string | null; type?: string | null } | nu
  * Permission checks of each command come on top.
  */
 export function takesCommandsFrom(author: CommandAuthor, config: Pick<BatchConfig, "bots"> | null): boolean {
-  const login = author?.login;
-  if (!login) return false;
-  if (config?.bots.some((bot) => sameLogin(bot, login))) return true;
-  return author?.type === "User" && !login.endsWith("[bot]");
+  return isPersonOrListedBot(author, config?.bots ?? []);
 }

@@ -22,7 +22,7 @@ export type IssueStep = (event: IssueEvent) => Promise<"stop" | undefined>;
 export interface SyncOutcome {
   line: string;
   failures: readonly string[];
-  /** What it repaired, by kind (`labels`, `stickies`, `batch_issues`): the reconcile sweep counts these. */
+  /** What it repaired, by kind (`labels`, `stickies`, `batch_issues`, `batch_messages`): the reconcile sweep counts these. */
   repairs: Readonly<Record<string, number>>;
   /** Open dashboard issues, when the step read the registry (the board and dashboard step is skipped at 0). */
   openDashboards?: number | null;
