@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { isAbsolute, relative } from "node:path";
 import { type ParseArgsConfig, parseArgs } from "node:util";
-import { parse as parseYaml } from "yaml";
+import type { Io } from "../cli.js";
 import { type BatchConfig, type ConfigProblem, parseConfig } from "../domain/config.js";
 
 /** Bad input on the command line: printed as one line on stderr, exit code 2. */
@@ -88,6 +89,16 @@ export function noSpecsProblem(
   return `no SPECs in ${source}: none of its ${issues} issue${issues === 1 ? "" : "s"} is labelled \`${label}\` (${where})`;
 }
 
+/**
+ * The YAML parser, loaded only when there is a configuration file to read: loading it costs `batchbot plan` more
+ * than a tenth of its time on a machine that is busy, and a plan without `.github/batch.yml` never needs it.
+ * (`require`, not `import()`: `batchbot plan` runs synchronously; yaml ships CommonJS for Node.)
+ */
+function parseYaml(text: string): unknown {
+  const yaml = createRequire(import.meta.url)("yaml") as typeof import("yaml");
+  return yaml.parse(text);
+}
+
 /** The configuration at `path` (YAML), or the defaults without one; a bad file is one CLI error line. */
 export function loadConfig(path: string | null): BatchConfig {
   let input: unknown = null;
@@ -105,4 +116,11 @@ export function loadConfig(path: string | null): BatchConfig {
       configProblemsLine(parsed.problems, path ? shownPath(path) : "the default configuration"),
     );
   return parsed.config;
+}
+
+/** Bad input as one line on stderr, pointing at the help; exit code 2. */
+export function fail(io: Pick<Io, "err">, who: string, problem: string): number {
+  const help = who === "batchbot" ? "batchbot --help" : `${who} --help`;
+  io.err(`${who}: ${oneLine(problem)} (${help})\n`);
+  return 2;
 }

@@ -3,17 +3,6 @@ import type { Io } from "../cli.js";
 import { type BatchData, parseBatchData } from "../domain/batch-data.js";
 import { CliError, parseCommandLine, readUserFile } from "./args.js";
 
-export const BATCH_USAGE = `Usage: batchbot batch <issue-url|number> [--json] [--file FILE]
-
-Prints a batch issue's batch data (the block batchbot writes for agents; schema/batch-data.schema.json),
-offline, from the output of
-  gh issue view <issue-url|number> --json body
-piped in, or read from --file. The issue's raw body works too.
-
-  --json       the block as JSON (default: a short summary)
-  --file FILE  read FILE instead of standard input (- for standard input)
-  -h, --help   this help`;
-
 /** `123`, `#123` or `https://host/owner/repo/issues/123`: the batch issue's number. */
 export function batchNumber(argument: string): number {
   const match =

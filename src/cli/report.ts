@@ -17,21 +17,7 @@ import {
   shownPath,
 } from "./args.js";
 import { exportState } from "./export-state.js";
-
-const EXPORT_COMMAND =
-  "gh issue list --state all --limit 10000 --json number,title,body,labels,state,assignees,createdAt,closedAt,stateReason,url";
-
-export const REPORT_USAGE = `Usage: batchbot report [FILE] [--format markdown|json] [--repo OWNER/NAME] [--config FILE] [--now ISO-DATE]
-
-Prints the dashboard's figures for an offline export of a repository's issues, SPECs and batch issues alike:
-  ${EXPORT_COMMAND} > issues.json
-
-  FILE             the export; without it (or with -), standard input
-  --config FILE    a .github/batch.yml: label names and agents
-  --repo OWNER/NAME  the repository (default: from the export's issue URLs)
-  --format FORMAT  markdown (default) or json
-  --now ISO-DATE   the date the figures are computed for (default: now)
-  -h, --help       this help`;
+import { REPORT_EXPORT_COMMAND } from "./usage.js";
 
 interface ReportOptions {
   file: string | null;
@@ -65,7 +51,7 @@ type Input = NonNullable<Io["stdin"]>;
 async function readInput(file: string | null, cwd: string, stdin: Input | undefined): Promise<string> {
   if (file !== null && file !== "-") return readUserFile(resolve(cwd, file), "the export");
   if (!stdin || stdin.isTTY)
-    throw new CliError(`no FILE, and nothing is piped in: ${EXPORT_COMMAND} | batchbot report`);
+    throw new CliError(`no FILE, and nothing is piped in: ${REPORT_EXPORT_COMMAND} | batchbot report`);
   const chunks: string[] = [];
   for await (const chunk of stdin) chunks.push(typeof chunk === "string" ? chunk : chunk.toString("utf8"));
   return chunks.join("");

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import { EXAMPLE_SPECS, main } from "../../src/cli.js";
+import { EXAMPLE_SPECS, main } from "../../src/cli/plan.js";
 import { WORD_JOINER } from "../../src/domain/mention-escape.js";
 
 function run(argv: string[], cwd = process.cwd()) {
