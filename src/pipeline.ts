@@ -123,7 +123,7 @@ export function pipeline(base: PipelineBase): Pipeline {
     nextCommand(deps),
     statusCommand(),
     dashboardCommand(),
-    syncCommand(syncSteps),
+    syncCommand(syncSteps, progress),
     ...assignmentCommands(deps),
   ];
   const lifecycleNames = new Set(lifecycle.flatMap((c) => [c.help.name, ...(c.aliases ?? [])]));
@@ -143,7 +143,7 @@ export function pipeline(base: PipelineBase): Pipeline {
 
   app.on("push", configCheck([boardConfigProbe, driverConfigProbe()]));
   app.on(["installation.created", "installation_repositories.added"], installationSync(deps));
-  return { sync: (rt) => syncRepositoryState(rt, syncSteps) };
+  return { sync: (rt) => syncRepositoryState(rt, syncSteps, progress) };
 }
 
 /**

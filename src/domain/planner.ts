@@ -58,6 +58,18 @@ export interface PlanInput {
   active: readonly BatchIssue[];
   agents: readonly PlanAgent[];
   options: PlanOptions;
+  /** Counts the work of bringing batches to their minimums when given (tests assert it grows near-linearly). */
+  work?: PlanWork;
+}
+
+/** The work of the last step (bringing short batches to their minimums), counted for tests and the bench. */
+export interface PlanWork {
+  /** Augmenting-path searches run. */
+  searches: number;
+  /** Batches (with a need) the searches visited. */
+  nodes: number;
+  /** Offers (a SPEC a batch could give) and search-index entries looked at. */
+  offers: number;
 }
 
 export type SpecKind = "fix" | "new";

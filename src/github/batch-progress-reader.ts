@@ -42,7 +42,7 @@ const SPEC_FIELDS = `id databaseId number title body state stateReason createdAt
     labels(first: 50) { nodes { name } }
     assignees(first: 20) { nodes { id login } }
     parent { number }`;
-const COMMENT_PAGE = `pageInfo { hasNextPage endCursor }
+export const COMMENT_PAGE = `pageInfo { hasNextPage endCursor }
       nodes { databaseId authorAssociation author { __typename login } }`;
 const BATCH_FIELDS = `id number state body
     labels(first: 50) { nodes { name } }
@@ -60,7 +60,7 @@ interface CommentNode {
   author: { __typename: string; login: string } | null;
 }
 
-interface CommentPage {
+export interface CommentPage {
   pageInfo: { hasNextPage: boolean; endCursor: string | null };
   nodes: Array<CommentNode | null> | null;
 }
@@ -185,7 +185,7 @@ function toCountable(node: CommentNode): CountableComment | null {
   };
 }
 
-function commentsOf(page: CommentPage): Pick<BatchState, "comments" | "commentsAfter"> {
+export function commentsOf(page: CommentPage): Pick<BatchState, "comments" | "commentsAfter"> {
   return {
     comments: nodesOf(page).flatMap((n) => toCountable(n) ?? []),
     commentsAfter: page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null,

@@ -3,6 +3,7 @@ import type { BoardItem } from "../domain/board-plan.js";
 import type { ProjectRef } from "../domain/project-ref.js";
 import type { RepoRef } from "../domain/references.js";
 import type { IssueRecord } from "../domain/spec.js";
+import { type BatchState, COMMENT_PAGE, type CommentPage, commentsOf } from "./batch-progress-reader.js";
 import { type BatchNode, batchIssueOf } from "./batch-reader.js";
 import { type GitHub, type GraphqlError, graphqlPartial, nodesOf } from "./graphql.js";
 import {
@@ -18,11 +19,12 @@ import { ISSUE_RECORD_FIELDS, type IssueNode, toIssueRecord } from "./registry-r
 
 /**
  * Everything progress tracking reads, in one request for up to 100 SPECs and 100 batch issues (more pages only for
- * the connection that has them): SPECs with their label history and project items, batch issues, the dashboard
- * issue, the dashboard label and the project with its fields.
+ * the connection that has them): SPECs with their label history and project items, batch issues (with their first
+ * 100 comments when batch tasks share the read), the dashboard issue, the dashboard label and the project with its
+ * fields.
  */
 export const PROGRESS_QUERY = /* GraphQL */ `
-  query BatchbotProgress($owner: String!, $name: String!, $specLabel: String!, $batchLabel: String!, $dashboardLabel: String!, $specCursor: String, $batchCursor: String, $withSpecs: Boolean!, $withBatches: Boolean!, $withMeta: Boolean!, $withProject: Boolean!, $withItems: Boolean!, $projectOwner: String!, $projectNumber: Int!) {
+  query BatchbotProgress($owner: String!, $name: String!, $specLabel: String!, $batchLabel: String!, $dashboardLabel: String!, $specCursor: String, $batchCursor: String, $withSpecs: Boolean!, $withBatches: Boolean!, $withMeta: Boolean!, $withProject: Boolean!, $withItems: Boolean!, $withComments: Boolean!, $projectOwner: String!, $projectNumber: Int!) {
     repository(owner: $owner, name: $name) {
       id
       dashboardLabel: label(name: $dashboardLabel) @include(if: $withMeta) { id }
@@ -39,7 +41,10 @@ export const PROGRESS_QUERY = /* GraphQL */ `
       }
       batches: issues(first: 100, after: $batchCursor, labels: [$batchLabel], orderBy: { field: CREATED_AT, direction: ASC }) @include(if: $withBatches) {
         pageInfo { hasNextPage endCursor }
-        nodes { id number state title body ${PROJECT_ITEMS_SELECTION} }
+        nodes {
+          id number state title body ${PROJECT_ITEMS_SELECTION}
+          comments(first: 100) @include(if: $withComments) { ${COMMENT_PAGE} }
+        }
       }
     }
     projectOwner: repositoryOwner(login: $projectOwner) @include(if: $withProject) { ${PROJECT_SELECTION} }
@@ -67,7 +72,7 @@ interface ProgressPage {
     };
     batches?: {
       pageInfo: PageInfo;
-      nodes: Array<BatchNode & { projectItems?: ProjectItemsNode }>;
+      nodes: Array<BatchNode & { projectItems?: ProjectItemsNode; comments?: CommentPage | null }>;
     };
   } | null;
   projectOwner?: ProjectOwnerNode | null;
@@ -103,6 +108,8 @@ export interface ProgressSnapshot {
   projectProblem: string | null;
   /** Items of the project by content (issue) node id. */
   items: Map<string, BoardItem>;
+  /** The first 100 comments of each batch issue, by number, when asked for (`batchComments`: batch tasks count them). */
+  batchComments: Map<number, Pick<BatchState, "comments" | "commentsAfter">>;
   requests: number;
 }
 
@@ -117,6 +124,7 @@ function emptyProgress(): ProgressSnapshot {
     project: null,
     projectProblem: null,
     items: new Map(),
+    batchComments: new Map(),
     requests: 0,
   };
 }
@@ -138,11 +146,12 @@ function collectPage(
       snapshot.changesRequestedEver.add(node.number);
     keepItem(node.id, node.projectItems);
   }
-  for (const { projectItems, ...node } of nodesOf(repository.batches)) {
+  for (const { projectItems, comments, ...node } of nodesOf(repository.batches)) {
     const batch = batchIssueOf(node);
     if (!batch) continue;
     snapshot.batches.push(batch);
     keepItem(node.id, projectItems);
+    if (comments) snapshot.batchComments.set(batch.number, commentsOf(comments));
   }
 }
 
@@ -151,7 +160,7 @@ export async function readProgress(
   repo: RepoRef,
   labels: ProgressLabels,
   project: ProjectRef | null,
-  what: { specs?: boolean; batches?: boolean } = {},
+  what: { specs?: boolean; batches?: boolean; batchComments?: boolean } = {},
 ): Promise<ProgressSnapshot> {
   const snapshot = emptyProgress();
   const changesRequested = labels.changesRequested.toLowerCase();
@@ -178,6 +187,7 @@ export async function readProgress(
         withMeta: first,
         withProject: first && !!project,
         withItems: !!project,
+        withComments: what.batchComments ?? false,
         projectOwner: project?.owner ?? "",
         projectNumber: project?.number ?? 0,
       },

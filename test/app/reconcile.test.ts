@@ -316,3 +316,39 @@ describe("a dropped delivery is repaired by the next sweep", () => {
     }
   });
 });
+
+describe("the sweep's reads with batches and a board (issue 17.4)", () => {
+  it("open batch issues are refreshed from the board's progress read: one read for both, nothing written", async () => {
+    await planned();
+    sweep(await h.jobs.reconcile());
+    h.fake.reset();
+    const report = sweep(await h.jobs.reconcile());
+    const graphql = repoRequests()
+      .filter((r) => r.path === "/graphql")
+      .map((r) => r.operation);
+    console.log(`sweep of 2 open batches with a board: ${report.repositories[0]!.reads} reads`);
+    expect(report.repositories).toMatchObject([{ outcome: "clean", writes: 0 }]);
+    // Before: BatchbotBatches, then BatchbotBatchStates for each of the two open batches, then BatchbotProgress.
+    expect(graphql.filter((o) => o !== "BatchbotRegistry" && !o?.startsWith("BatchbotGate"))).toEqual([
+      "BatchbotProgress",
+    ]);
+  });
+
+  it("a batch issue left behind (its SPEC's delivery dropped) is repaired from that read, the board with it", async () => {
+    const { project, board } = await planned();
+    sweep(await h.jobs.reconcile());
+    const batch = [...h.fake.repo(R).issues.values()].find(
+      (i) => i.labels.includes("batch") && i.body.includes("#3"),
+    )!;
+    const three = h.fake.issue(R, 3);
+    three.labels.push("in-review");
+    h.fake.reset();
+    const report = sweep(await h.jobs.reconcile());
+    expect(report.repositories).toMatchObject([{ outcome: "repaired" }]);
+    expect(batch.body).toMatch(/in review/i);
+    expect(board.value(project, three.id, "Status")).toBe("In review");
+    const graphqlReads = repoRequests().filter((r) => r.path === "/graphql" && r.kind === "read");
+    expect(graphqlReads.filter((r) => r.operation === "BatchbotProgress")).toHaveLength(1);
+    expect(graphqlReads.map((r) => r.operation)).not.toContain("BatchbotBatchStates");
+  });
+});

@@ -112,6 +112,7 @@ function port(world: World) {
         batches: world.batches,
         project: board ? { id: "P_1", title: "Specs", url: "https://example.test/p/1", fields: board } : null,
         projectProblem: null,
+        batchComments: new Map(),
         items: new Map(
           [...world.items].map(([id, item]) => [id, { itemId: item.itemId, values: { ...item.values } }]),
         ),

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { type BatchIssue, encodeBatchMeta } from "../../src/domain/batch.js";
 import type { RefreshResult } from "../../src/features/batch-tasks/run.js";
 import { SharedProgressRead } from "../../src/features/board-and-dashboard/shared-read.js";
+import { batchSnapshotFromProgress } from "../../src/github/progress-batches.js";
 import type { ProgressSnapshot } from "../../src/github/progress-reader.js";
 
 const META = {
@@ -35,8 +36,22 @@ function snapshot(): ProgressSnapshot {
     project: null,
     projectProblem: null,
     items: new Map(),
+    batchComments: new Map([
+      [
+        10,
+        {
+          comments: [{ id: 7, author: { login: "agent", type: "User" }, association: "NONE" }],
+          commentsAfter: null,
+        },
+      ],
+    ]),
     requests: 1,
   };
+}
+
+function loaded() {
+  const progress = snapshot();
+  return { progress, batches: batchSnapshotFromProgress(progress) };
 }
 
 function completed(failures: string[] = []): RefreshResult {
@@ -63,22 +78,25 @@ describe("SharedProgressRead", () => {
     const shared = new SharedProgressRead(
       async () => {
         loads++;
-        return snapshot();
+        return loaded();
       },
       () => () => true,
     );
     expect(shared.usable()).toBeNull(); // nothing read yet: the refresh reads itself
     const batches = await shared.batches();
-    expect(batches.batches.get(10)?.meta?.agent).toBe("agent");
-    await shared.batches();
+    // Batch tasks get the batch with its comments (its messages are recounted from them).
+    expect(batches.batches.get(10)).toMatchObject({ meta: { agent: "agent" }, comments: [{ id: 7 }] });
+    expect(batches.requests).toBe(1);
+    expect((await shared.batches()).requests).toBe(0);
     expect(loads).toBe(1);
     shared.applyBatchWrites(completed());
     expect(shared.usable()?.batches[0]).toMatchObject({ state: "CLOSED", body: "done" });
+    expect((await shared.batches()).batches.get(10)).toMatchObject({ state: "CLOSED", body: "done" });
   });
 
   it("a write GitHub refused spoils it: the refresh reads again", async () => {
     const shared = new SharedProgressRead(
-      async () => snapshot(),
+      async () => loaded(),
       () => () => true,
     );
     await shared.batches();
@@ -89,7 +107,7 @@ describe("SharedProgressRead", () => {
   it("another refresh since the read makes it stale", async () => {
     let others = 0;
     const shared = new SharedProgressRead(
-      async () => snapshot(),
+      async () => loaded(),
       () => {
         const at = others;
         return () => others === at;

@@ -1,4 +1,4 @@
-import type { PlanAgent, PlanInput, PlannedSpec, PlanOptions, SpecKind } from "../planner.js";
+import type { PlanAgent, PlanInput, PlannedSpec, PlanOptions, PlanWork, SpecKind } from "../planner.js";
 import type { Registry } from "../registry.js";
 import { type Candidate, type Groups, NO_DOMAIN } from "./candidates.js";
 
@@ -31,6 +31,7 @@ export interface Planning extends Groups {
   /** Who holds each planned SPEC (the first holder of a shared one). */
   owner: Map<string, AgentState>;
   copies: Map<string, PlannedSpec[]>;
+  work: PlanWork | undefined;
 }
 
 /** Phase 2, step 3: one empty batch per agent (logins compared without case, the first one kept). */
@@ -44,6 +45,7 @@ export function seatAgents(input: PlanInput, groups: Groups): Planning {
     claimed: new Set(agents.flatMap((a) => [...a.domains])),
     owner: new Map(),
     copies: new Map(),
+    work: input.work,
   };
 }
 
@@ -186,8 +188,10 @@ export function unplace(p: Planning, a: AgentState, key: string): void {
   for (const dependent of p.registry.graph.dependents.get(key) ?? [])
     if (a.unlocked.has(dependent)) a.unlocked.delete(dependent);
   for (const d of c.domains) {
+    // Every key before `pos` is given out; this one is back.
     const ranked = p.lists[c.kind].get(d);
-    if (ranked) ranked.pos = 0;
+    const at = ranked?.at.get(key);
+    if (ranked && at !== undefined) ranked.pos = Math.min(ranked.pos, at);
   }
 }
 

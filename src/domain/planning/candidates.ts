@@ -21,6 +21,8 @@ export interface Candidate {
 export interface RankedList {
   keys: string[];
   pos: number;
+  /** Where each key is, so a SPEC given back moves `pos` back to it only. */
+  at: Map<string, number>;
 }
 
 export interface Groups {
@@ -73,9 +75,10 @@ function rankedLists(candidates: ReadonlyMap<string, Candidate>): Record<SpecKin
   for (const c of candidates.values()) {
     if (c.waiting.length) continue;
     for (const domain of c.domains) {
-      const list = lists[c.kind].get(domain);
-      if (list) list.keys.push(c.spec.key);
-      else lists[c.kind].set(domain, { keys: [c.spec.key], pos: 0 });
+      const list: RankedList = lists[c.kind].get(domain) ?? { keys: [], pos: 0, at: new Map() };
+      if (!list.keys.length) lists[c.kind].set(domain, list);
+      list.at.set(c.spec.key, list.keys.length);
+      list.keys.push(c.spec.key);
     }
   }
   return lists;

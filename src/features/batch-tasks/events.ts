@@ -5,7 +5,13 @@ import type { AppDeps } from "../shared/deps.js";
 import { labelNames } from "../shared/issue-payload.js";
 import type { Runtime } from "../shared/runtime.js";
 import type { IssueStep, SyncStep } from "../shared/steps.js";
-import { followRefresh, refreshAndFollow, refreshBatches, type SharedBatchRead } from "./run.js";
+import {
+  batchTasksPortOf,
+  followRefresh,
+  refreshAndFollow,
+  refreshBatches,
+  type SharedBatchRead,
+} from "./run.js";
 
 /** Whether a label event changes a SPEC's state in its batch's report. */
 function isStateLabel(config: Runtime["config"], name: string | undefined): boolean {
@@ -48,20 +54,27 @@ function messageCount(meta: BatchMeta): string {
   return JSON.stringify(meta.messages?.counted ?? []);
 }
 
-/** `/batch sync`: every open batch issue's task list, report and completion, rebuilt from its SPECs. */
+/**
+ * `/batch sync`: every open batch issue's task list, report and completion, rebuilt from its SPECs. With `shared`
+ * (the board and dashboard's progress read, made for them anyway), the batch issues and their SPECs come from it:
+ * no read of its own.
+ */
 export function batchTasksSyncStep(deps: AppDeps): SyncStep {
-  return async (rt) => {
-    const { batches } = await readBatches(rt.octokit, rt.repo, rt.config.labels.batch);
+  return async (rt, _earlier, shared) => {
+    const batches = await allBatches(rt, shared);
+    const open = batches.filter((b) => b.state === "OPEN");
     const rewritten: number[] = [];
     let recounted = 0;
     const failures: string[] = [];
-    for (const batch of batches.filter((b) => b.state === "OPEN")) {
+    for (const batch of open) {
       const result = await refreshBatches(
         rt,
         deps.lock,
         { kind: "batch", number: batch.number, specs: batch.meta.specs },
         {},
+        batchTasksPortOf(rt, shared),
       );
+      shared?.applyBatchWrites(result);
       for (const b of result.batches) {
         if (!b.update.changed && !b.update.completed) continue;
         rewritten.push(b.number);
@@ -71,11 +84,10 @@ export function batchTasksSyncStep(deps: AppDeps): SyncStep {
       failures.push(...result.failures);
       await followRefresh(deps, rt, result, false);
     }
-    const open = batches.filter((b) => b.state === "OPEN").length;
     const line = [
       rewritten.length
-        ? `- Batch issues: ${rewritten.map((n) => `#${n}`).join(", ")} brought up to date (of ${open} open)`
-        : `- Batch issues: all ${open} open ones right`,
+        ? `- Batch issues: ${rewritten.map((n) => `#${n}`).join(", ")} brought up to date (of ${open.length} open)`
+        : `- Batch issues: all ${open.length} open ones right`,
       ...failures.slice(0, 5).map((f) => `  - GitHub refused: ${f}`),
     ].join("\n");
     return {
@@ -85,4 +97,14 @@ export function batchTasksSyncStep(deps: AppDeps): SyncStep {
       batches: batches.length,
     };
   };
+}
+
+/** Every batch issue with its metadata: from the shared read, or one read of its own (per 100). */
+async function allBatches(
+  rt: Runtime,
+  shared: SharedBatchRead | undefined,
+): Promise<Array<{ number: number; state: "OPEN" | "CLOSED"; meta: BatchMeta }>> {
+  if (!shared) return (await readBatches(rt.octokit, rt.repo, rt.config.labels.batch)).batches;
+  const snapshot = await shared.batches();
+  return [...snapshot.batches.values()].flatMap((b) => (b.meta ? [{ ...b, meta: b.meta }] : []));
 }

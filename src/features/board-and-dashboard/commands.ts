@@ -2,6 +2,7 @@ import { renderAgentTable } from "../../domain/dashboard.js";
 import { atLeast, permissionOf } from "../../github/permissions.js";
 import type { CommandContext, CommandDefinition, CommandOutcome } from "../shared/command-registry.js";
 import type { SyncOutcome, SyncStep } from "../shared/steps.js";
+import type { ProgressRefresh } from "./events.js";
 import { type ProgressReport, readProgressState, refreshProgress } from "./run.js";
 import { type SyncState, syncRepositoryState } from "./sync-state.js";
 
@@ -69,7 +70,7 @@ export function dashboardCommand(): CommandDefinition {
 }
 
 /** `/batch sync`: the `steps` (the pipeline's other features) in order, then the board and the dashboard. */
-export function syncCommand(steps: readonly SyncStep[]): CommandDefinition {
+export function syncCommand(steps: readonly SyncStep[], refresher?: ProgressRefresh): CommandDefinition {
   return {
     help: {
       name: "sync",
@@ -82,7 +83,7 @@ export function syncCommand(steps: readonly SyncStep[]): CommandDefinition {
     async run(ctx) {
       const denied = await refused(ctx, "sync");
       if (denied) return denied;
-      const { steps: repaired, progress } = await syncRepositoryState(ctx, steps);
+      const { steps: repaired, progress } = await syncRepositoryState(ctx, steps, refresher);
       return { reply: syncReply(repaired, progress) };
     },
   };

@@ -1,16 +1,13 @@
 import type { BatchConfig } from "../../domain/config.js";
+import { projectRef } from "../../domain/project-ref.js";
 import { hasLabel } from "../../domain/spec.js";
+import { readSharedProgress } from "../../github/progress-batches.js";
 import type { ProgressPresence } from "../../github/quality-gate-reader.js";
 import { Coalescer } from "../../infra/coalesce.js";
 import { type IssuesPayload, labelNames } from "../shared/issue-payload.js";
 import type { Runtime } from "../shared/runtime.js";
 import type { IssueStep } from "../shared/steps.js";
-import {
-  boardAndDashboardPortOf,
-  type ProgressReport,
-  readProgressSnapshot,
-  refreshProgress,
-} from "./run.js";
+import { type ProgressReport, progressLabels, refreshProgress } from "./run.js";
 import { SharedProgressRead } from "./shared-read.js";
 
 /** Labels whose change moves a SPEC on the board or on the dashboard. */
@@ -80,6 +77,8 @@ export interface ProgressRefresh {
    * for both. It is used only when no other refresh of the repository ran or started since it was read.
    */
   share(rt: Runtime): SharedProgressRead;
+  /** Runs a refresh made outside the coalescing (`/batch sync`) as one, so a shared read made before it goes stale. */
+  track<T>(rt: Runtime, job: () => Promise<T>): Promise<T>;
 }
 
 /**
@@ -88,40 +87,41 @@ export interface ProgressRefresh {
  */
 export function progressRefresher(): ProgressRefresh {
   const coalescer = new Coalescer();
-  /** Per repository: refreshes started so far, and whether one is running. */
-  const runs = new Map<string, { started: number; running: boolean }>();
+  /** Per repository: refreshes started so far, and how many are running. */
+  const runs = new Map<string, { started: number; running: number }>();
   const runsOf = (rt: Runtime) => {
     const key = `${rt.repo.owner}/${rt.repo.repo}`.toLowerCase();
-    const state = runs.get(key) ?? { started: 0, running: false };
+    const state = runs.get(key) ?? { started: 0, running: 0 };
     runs.set(key, state);
     return { key, state };
   };
-  const refresh = (rt: Runtime, why: string, shared?: SharedProgressRead) => {
-    const { key, state } = runsOf(rt);
-    return coalescer.run(key, async () => {
-      const snapshot = shared?.usable();
-      state.started++;
-      state.running = true;
-      try {
-        const report = await refreshProgress(rt, snapshot ? { snapshot } : {});
-        logRefresh(rt, why, report);
-      } finally {
-        state.running = false;
-      }
-    });
+  const track = async <T>(rt: Runtime, job: () => Promise<T>): Promise<T> => {
+    const { state } = runsOf(rt);
+    state.started++;
+    state.running++;
+    try {
+      return await job();
+    } finally {
+      state.running--;
+    }
   };
+  const refresh = (rt: Runtime, why: string, shared?: SharedProgressRead) =>
+    coalescer.run(runsOf(rt).key, async () => {
+      const snapshot = shared?.usable();
+      const report = await track(rt, () => refreshProgress(rt, snapshot ? { snapshot } : {}));
+      logRefresh(rt, why, report);
+    });
   const share = (rt: Runtime) => {
     const { state } = runsOf(rt);
-    const port = boardAndDashboardPortOf(rt);
     return new SharedProgressRead(
-      () => readProgressSnapshot(rt, port),
+      () => readSharedProgress(rt.octokit, rt.repo, progressLabels(rt), projectRef(rt.config.project)),
       () => {
         const at = { ...state };
-        return () => !at.running && state.started === at.started;
+        return () => at.running === 0 && state.started === at.started;
       },
     );
   };
-  return Object.assign(refresh, { share });
+  return Object.assign(refresh, { share, track });
 }
 
 function logRefresh(rt: Runtime, why: string, report: ProgressReport): void {

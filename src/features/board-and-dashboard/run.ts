@@ -44,7 +44,7 @@ export interface ProgressOptions {
   now?: Date;
   /**
    * The progress read already made (shared with batch tasks, their writes applied): used instead of reading again.
-   * It must have been read with the board (`progressReadOf`).
+   * It must have been read with the board when one is configured (`readSharedProgress`).
    */
   snapshot?: ProgressSnapshot;
 }
@@ -80,14 +80,6 @@ export function progressLabels(rt: Pick<Runtime, "config">): ProgressLabels {
     dashboard: labels.dashboard,
     changesRequested: labels["changes-requested"],
   };
-}
-
-/** The progress read with the board (when configured): what `refreshProgress` reads, or takes as `snapshot`. */
-export function readProgressSnapshot(
-  rt: Runtime,
-  port: BoardAndDashboardPort = boardAndDashboardPortOf(rt),
-): Promise<ProgressSnapshot> {
-  return port.readProgress(progressLabels(rt), projectRef(rt.config.project));
 }
 
 /**

@@ -1,5 +1,4 @@
 import type { BatchSnapshot } from "../../github/batch-progress-reader.js";
-import { batchSnapshotFromProgress } from "../../github/progress-batches.js";
 import type { ProgressSnapshot } from "../../github/progress-reader.js";
 import type { RefreshResult, SharedBatchRead } from "../batch-tasks/run.js";
 
@@ -10,23 +9,23 @@ import type { RefreshResult, SharedBatchRead } from "../batch-tasks/run.js";
  * again, unless it no longer shows GitHub's state (`usable`).
  */
 export class SharedProgressRead implements SharedBatchRead {
-  private snapshot: ProgressSnapshot | null = null;
-  private pending: Promise<ProgressSnapshot> | null = null;
+  private snapshot: { progress: ProgressSnapshot; batches: BatchSnapshot } | null = null;
+  private pending: Promise<{ progress: ProgressSnapshot; batches: BatchSnapshot }> | null = null;
   private spoiled = false;
 
   /**
-   * @param load the progress read (with the board)
+   * @param load the progress read (with the board), and its batch-tasks view (`readSharedProgress`)
    * @param stillFresh whether nothing else refreshed the board or the dashboard since `load` started (asked
    * when the read starts, answered when the refresh starts)
    */
   constructor(
-    private readonly load: () => Promise<ProgressSnapshot>,
+    private readonly load: () => Promise<{ progress: ProgressSnapshot; batches: BatchSnapshot }>,
     private readonly stillFresh: () => () => boolean,
   ) {}
 
   private fresh: () => boolean = () => false;
 
-  private read(): Promise<ProgressSnapshot> {
+  private read(): Promise<{ progress: ProgressSnapshot; batches: BatchSnapshot }> {
     if (!this.pending) {
       this.fresh = this.stillFresh();
       this.pending = this.load().then((s) => {
@@ -38,7 +37,12 @@ export class SharedProgressRead implements SharedBatchRead {
   }
 
   /** Batch tasks' part: every batch issue and SPEC, from the one read (`BatchTasksPort.readShared`). */
-  readonly batches = async (): Promise<BatchSnapshot> => batchSnapshotFromProgress(await this.read());
+  readonly batches = async (): Promise<BatchSnapshot> => {
+    const first = !this.pending;
+    const { batches } = await this.read();
+    // Its requests are counted once, by whoever asked first.
+    return { ...batches, requests: first ? batches.requests : 0 };
+  };
 
   /**
    * What batch tasks wrote, applied to the snapshot: new bodies and metadata, completed batches closed. Any write
@@ -52,17 +56,18 @@ export class SharedProgressRead implements SharedBatchRead {
     }
     const closed = new Set(result.completed.map((b) => b.number));
     for (const refreshed of result.batches) {
-      const batch = this.snapshot.batches.find((b) => b.number === refreshed.number);
-      if (!batch) continue;
-      batch.body = refreshed.update.body;
-      batch.meta = refreshed.update.meta;
-      if (closed.has(batch.number)) batch.state = "CLOSED";
+      const { body, meta } = refreshed.update;
+      const state = closed.has(refreshed.number) ? ("CLOSED" as const) : undefined;
+      const issue = this.snapshot.progress.batches.find((b) => b.number === refreshed.number);
+      if (issue) Object.assign(issue, { body, meta }, state && { state });
+      const batch = this.snapshot.batches.batches.get(refreshed.number);
+      if (batch) Object.assign(batch, { body, meta }, state && { state });
     }
   }
 
   /** The snapshot, when it was read, nothing spoiled it and nothing else refreshed progress since; else `null`. */
   usable(): ProgressSnapshot | null {
     if (!this.snapshot || this.spoiled || !this.fresh()) return null;
-    return this.snapshot;
+    return this.snapshot.progress;
   }
 }

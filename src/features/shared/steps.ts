@@ -1,5 +1,6 @@
 import type { Context } from "probot";
 import type { RegistrySnapshot } from "../../github/registry-reader.js";
+import type { SharedBatchRead } from "../batch-tasks/run.js";
 import type { IssuesPayload } from "./issue-payload.js";
 import type { Runtime } from "./runtime.js";
 
@@ -42,5 +43,13 @@ export function registryFrom(earlier: readonly SyncOutcome[]): RegistrySnapshot 
   return earlier.findLast((o) => o.registry !== undefined)?.registry;
 }
 
-/** One sync step; `earlier` holds the outcomes of the steps before it (what they already read). */
-export type SyncStep = (rt: Runtime, earlier: readonly SyncOutcome[]) => Promise<SyncOutcome>;
+/**
+ * One sync step; `earlier` holds the outcomes of the steps before it (what they already read). `shared`, given when
+ * the board and the dashboard are refreshed after the steps anyway, is their progress read (every SPEC and batch
+ * issue): a step that takes it costs no read of its own, and the refresh after reuses it.
+ */
+export type SyncStep = (
+  rt: Runtime,
+  earlier: readonly SyncOutcome[],
+  shared?: SharedBatchRead,
+) => Promise<SyncOutcome>;
