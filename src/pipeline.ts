@@ -67,9 +67,9 @@ export interface PipelineBase {
  * - `push`: config check (with the board's and the agent drivers' probes)
  * - `installation.created`, `installation_repositories.added`: dependencies (every SPEC labelled)
  * - `/batch sync` and the reconcile sweep (`src/jobs/`), one registry read: quality-gate close guard → dependencies
- *   → quality gate → batch tasks → board and dashboard
- * - batchbot's own writes (`follow`): SPECs changed → batch tasks → board and dashboard; batches opened or changed
- *   → board and dashboard; batches completed → assignment's `auto-next`
+ *   → quality gate → batch tasks → board and dashboard (the last two on one progress read when both run)
+ * - batchbot's own writes (`follow`): SPECs changed → batch tasks → board and dashboard (one progress read for both,
+ *   `progress.share`); batches opened or changed → board and dashboard; batches completed → assignment's `auto-next`
  */
 export function pipeline(base: PipelineBase): Pipeline {
   const { app } = base;
