@@ -14,6 +14,7 @@ import {
   progressKept,
   progressRefresher,
   progressShown,
+  shareProgressRead,
 } from "./features/board-and-dashboard/events.js";
 import { syncRepositoryState } from "./features/board-and-dashboard/sync-state.js";
 import { configCheck } from "./features/config-check/events.js";
@@ -97,6 +98,7 @@ export function pipeline(base: PipelineBase): Pipeline {
   const issueSteps: IssueStep[] = [
     closeGuard, // issues.closed of an unvalidated SPEC: reopened, and nothing after it runs
     dependencySync, // readiness labels, dependency explanations, native relations
+    shareProgressRead(progress), // when the board and the dashboard follow: their read, offered to batch tasks
     batchTasksAfterIssue(deps), // the SPEC's batch issue: task list, report, completion (→ auto-next)
     progressAfterIssue(progress), // the project board and the dashboard
   ];
