@@ -87,7 +87,9 @@ describe("the built bin", () => {
     expect(readFileSync("src/cli.ts", "utf8").startsWith("#!/usr/bin/env node\n")).toBe(true);
     const pkg = JSON.parse(readFileSync("package.json", "utf8"));
     expect(pkg.bin).toEqual({ batchbot: "dist/cli.js" });
-    expect(pkg.scripts.build).toMatch(/^tsc -p tsconfig\.build\.json && node scripts\/bin-executable\.mjs$/);
+    expect(pkg.scripts.build).toMatch(
+      /^tsc -p tsconfig\.build\.json && node scripts\/bundle-cli\.mjs && node scripts\/bin-executable\.mjs$/,
+    );
 
     const root = mkdtempSync(join(tmpdir(), "bin-"));
     mkdirSync(join(root, "dist"));

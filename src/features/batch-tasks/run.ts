@@ -42,7 +42,7 @@ export interface SharedBatchRead {
  * changed what they show and the repository has either (`withProgress`).
  */
 export async function followRefresh(
-  deps: AppDeps,
+  deps: Pick<AppDeps, "follow">,
   rt: Runtime,
   result: RefreshResult,
   withProgress = true,

@@ -1,17 +1,13 @@
 import type { Context } from "probot";
 import { decodeBatchMeta } from "../../domain/batch.js";
-import {
-  countSpecComment,
-  MAINTAINER_ASSOCIATIONS,
-  uncountSpecComment,
-} from "../../domain/batch-messages.js";
+import { MAINTAINER_ASSOCIATIONS } from "../../domain/batch-messages.js";
 import { parseCommands } from "../../domain/command-line.js";
 import { sameLogin } from "../../domain/login.js";
 import { hasLabel, isSpec } from "../../domain/spec.js";
-import { type BatchTarget, refreshAndFollow } from "../batch-tasks/run.js";
 import { takesCommandsFrom } from "../shared/command-authors.js";
 import { type AppDeps, runtimeOf } from "../shared/deps.js";
 import { labelNames } from "../shared/issue-payload.js";
+import { countComment, lifecyclePortOf } from "./run.js";
 
 /**
  * `issue_comment.created|deleted`: the messages exchanged for each open batch. Comments of the agent and of
@@ -36,19 +32,13 @@ export function countMessages(deps: AppDeps, commandNames: ReadonlySet<string>) 
     // Messages are people's (and listed bots'): another app's comment is no message, as it is no command.
     if (!rt || !takesCommandsFrom(comment.user, rt.config)) return;
     const labels = labelNames(issue.labels);
-    if (meta) {
-      // The batch issue's comments are read with it and recounted: no change of its own.
-      if (!hasLabel(labels, rt.config.labels.batch)) return;
-      await refreshAndFollow(deps, rt, { kind: "batch", number: issue.number, specs: meta.specs }, {});
-      return;
-    }
-    if (!isSpec({ labels }, rt.config)) return;
-    const target: BatchTarget = { kind: "specs", numbers: [issue.number] };
-    await refreshAndFollow(deps, rt, target, {
-      change: (m) => {
-        if (action === "deleted") return uncountSpecComment(m, comment.id);
-        return maintainer || sameLogin(author, m.agent) ? countSpecComment(m, comment.id) : m;
-      },
+    if (meta ? !hasLabel(labels, rt.config.labels.batch) : !isSpec({ labels }, rt.config)) return;
+    await countComment(deps, rt, lifecyclePortOf(rt), {
+      batch: meta ? { number: issue.number, specs: meta.specs } : null,
+      issue: issue.number,
+      commentId: comment.id,
+      deleted: action === "deleted",
+      countsFor: (agent) => maintainer || sameLogin(author, agent),
     });
   };
 }

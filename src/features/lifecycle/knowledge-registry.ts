@@ -16,8 +16,8 @@ import {
   issueBodyMutation,
   stickyMutation,
 } from "../../github/issue-writer.js";
-import { readKnowledgeIssues } from "../../github/knowledge-reader.js";
-import { type Mutation, recordWrites, runMutations } from "../../github/mutations.js";
+import type { KnowledgeIssues } from "../../github/knowledge-reader.js";
+import { type Mutation, type MutationOutcome, recordWrites } from "../../github/mutations.js";
 import type { Lock } from "../../infra/lock.js";
 import { REPORT_TEXT } from "../batch-tasks/run.js";
 import { ensureLabels } from "../dependencies/run.js";
@@ -29,6 +29,12 @@ export function knowledgeLockKey(repo: RepoRef): string {
 
 /** Rounds of read, merge, write; each round's read checks the previous round's write. */
 const ATTEMPTS = 4;
+
+/** The registry's calls (part of the lifecycle's port, `src/github/lifecycle-port.ts`). */
+export interface KnowledgePort {
+  readKnowledgeIssues(label: string): Promise<KnowledgeIssues>;
+  runMutations(mutations: readonly Mutation[]): Promise<MutationOutcome>;
+}
 
 export interface RecordResult extends RequestCount {
   registry: number | null;
@@ -46,13 +52,14 @@ export async function recordDiscoveries(
   rt: Runtime,
   lock: Lock,
   discoveries: readonly Discovery[],
+  port: KnowledgePort,
 ): Promise<RecordResult> {
   return lock.run(knowledgeLockKey(rt.repo), async () => {
     const result: RecordResult = { reads: 0, writes: 0, registry: null, failures: [] };
     const mine: KnowledgeMeta = { v: 1, entries: [...discoveries] };
     const label = rt.config.labels.knowledge;
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-      const read = await readKnowledgeIssues(rt.octokit, rt.repo, label);
+      const read = await port.readKnowledgeIssues(label);
       result.reads++;
       const labelIds = new Map(read.labelId ? [[label.toLowerCase(), read.labelId]] : []);
       const [registry, ...duplicates] = read.issues;
@@ -72,7 +79,7 @@ export async function recordDiscoveries(
 
       const mutations: Mutation[] = [];
       if (!registry) {
-        await ensureLabels(rt, read.repositoryId, labelIds, [label], result);
+        await ensureLabels(rt, read.repositoryId, labelIds, [label], result, port);
         const labelId = labelIds.get(label.toLowerCase());
         mutations.push(
           createIssueMutation(
@@ -102,7 +109,7 @@ export async function recordDiscoveries(
             closeIssueMutation(duplicate.id, "NOT_PLANNED", `knowledge registry #${duplicate.number}`),
           );
       }
-      const outcome = await runMutations(rt.octokit, mutations);
+      const outcome = await port.runMutations(mutations);
       recordWrites(result, outcome);
       if (outcome.failures.length) return result;
       if (!registry) {
