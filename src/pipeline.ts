@@ -61,7 +61,8 @@ export interface PipelineBase {
  * registers a handler or a step anywhere else. Events batchbot's own writes cause are ignored (`fromSelf`), so what
  * follows those writes is wired here too, in `follow`.
  *
- * - `issues.*`, a person's change: quality-gate close guard → dependencies → batch tasks → board and dashboard
+ * - `issues.*`, a person's change: quality-gate close guard → dependencies → batch tasks → board and dashboard (a
+ *   close the guard undoes stops there, after `follow.specsChanged` for the reopened SPEC)
  * - `issue_comment.created`: lifecycle message count, and the `/batch` commands (independently)
  * - `issue_comment.deleted`: lifecycle message count
  * - `pull_request.*`, `pull_request_review.*`, `check_run.*`, `status`: quality gate → `follow.specsChanged`
@@ -78,7 +79,7 @@ export function pipeline(base: PipelineBase): Pipeline {
   const deps: AppDeps = {
     ...base,
     follow: {
-      // batchbot changed SPECs (gate labels, a forced close): batch tasks → board and dashboard.
+      // batchbot changed SPECs (gate labels, a close undone, a forced close): batch tasks → board and dashboard.
       // Only what exists follows (`presence`, from the gate's read); when both do, one progress read serves both.
       specsChanged: async (rt, numbers, presence) => {
         if (numbers.length === 0) return;
@@ -96,7 +97,7 @@ export function pipeline(base: PipelineBase): Pipeline {
   };
 
   const issueSteps: IssueStep[] = [
-    closeGuard, // issues.closed of an unvalidated SPEC: reopened, and nothing after it runs
+    closeGuard(deps.follow.specsChanged), // issues.closed of an unvalidated SPEC: reopened, followed, and stop
     dependencySync, // readiness labels, dependency explanations, native relations
     shareProgressRead(progress), // when the board and the dashboard follow: their read, offered to batch tasks
     batchTasksAfterIssue(deps), // the SPEC's batch issue: task list, report, completion (→ auto-next)

@@ -4,7 +4,7 @@ import type { BatchConfig } from "../../src/domain/config.js";
 import { planOptions } from "../../src/domain/planner.js";
 import { type AssignmentRequest, runAssignment } from "../../src/features/assignment/assign.js";
 import { decodeRecord } from "../../src/features/assignment/assignment-record.js";
-import { openNextBatch } from "../../src/features/assignment/next.js";
+import { autoNext, openNextBatch } from "../../src/features/assignment/next.js";
 import type { AssignmentPort } from "../../src/features/assignment/port.js";
 import { assignOrFinishEarlier } from "../../src/features/assignment/resume.js";
 import type { AppDeps } from "../../src/features/shared/deps.js";
@@ -278,5 +278,59 @@ describe("openNextBatch (in-memory port)", () => {
     );
     expect(next.why).toBe("No open SPEC is left.");
     expect(recorded.runs).toEqual([]);
+  });
+});
+
+describe("autoNext (in-memory port)", () => {
+  const completedBatch = async (repo: MemoryRepo, config: BatchConfig) => {
+    const first = await openNextBatch(
+      depsWith([]),
+      runtimeOf(config),
+      { agent: "alice", sourceCommentId: 600, issueNumber: PLANNING },
+      memoryPort(repo).port,
+    );
+    const batch = repo.batches.find((b) => b.number === first.opened[0])!;
+    batch.state = "CLOSED";
+    return { number: batch.number, agent: "alice" };
+  };
+
+  it("a completed batch opens its agent's next one as `-<batch>:<agent>`; a redelivery opens nothing more", async () => {
+    const repo = memoryRepo(
+      [1, 2, 3, 4].map((n) => spec(n)),
+      ["alice"],
+    );
+    const config = configOf({
+      agents: [{ login: "alice" }],
+      batch: { size: { min: 1, max: 2 }, "auto-next": true },
+    });
+    const completed = await completedBatch(repo, config);
+    const ports: string[][] = [];
+    const next = autoNext(depsWith([]), () => {
+      const { port, recorded } = memoryPort(repo);
+      ports.push(recorded.calls);
+      return port;
+    });
+
+    await next(runtimeOf(config), [completed]);
+    expect(repo.batches.map((b) => b.meta.id)).toEqual(["600:alice", `-${completed.number}:alice`]);
+    await next(runtimeOf(config), [completed]);
+    expect(repo.batches).toHaveLength(2);
+    expect(ports).toHaveLength(2);
+  });
+
+  it("with `batch.auto-next: false` a completed batch opens nothing and reads nothing", async () => {
+    const repo = memoryRepo(
+      [1, 2, 3, 4].map((n) => spec(n)),
+      ["alice"],
+    );
+    const config = configOf({
+      agents: [{ login: "alice" }],
+      batch: { size: { min: 1, max: 2 }, "auto-next": false },
+    });
+    const completed = await completedBatch(repo, config);
+    const { port, recorded } = memoryPort(repo);
+    await autoNext(depsWith([]), () => port)(runtimeOf(config), [completed]);
+    expect(recorded.calls).toEqual([]);
+    expect(repo.batches).toHaveLength(1);
   });
 });

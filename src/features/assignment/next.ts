@@ -95,18 +95,22 @@ export async function openNextBatch(
   return outcome;
 }
 
-/** `batch.auto-next`: a completed batch opens its agent's next one (after the batch lock is released). */
-export function autoNext(deps: AppDeps) {
+/**
+ * `batch.auto-next`: a completed batch opens its agent's next one (after the batch lock is released), as
+ * `-<batch number>:<agent>`, so a redelivered completion finds it instead of opening another.
+ */
+export function autoNext(deps: AppDeps, portOf: (rt: Runtime) => AssignmentPort = assignmentPortOf) {
   return async (rt: Runtime, completed: ReadonlyArray<{ number: number; agent: string }>): Promise<void> => {
     for (const batch of completed) {
       const { agent } = batch;
       rt.log.info({ batch: batch.number, agent }, "batch completed and closed");
       if (!rt.config.batch["auto-next"]) continue;
-      const next = await openNextBatch(deps, rt, {
-        agent,
-        sourceCommentId: -batch.number,
-        issueNumber: batch.number,
-      });
+      const next = await openNextBatch(
+        deps,
+        rt,
+        { agent, sourceCommentId: -batch.number, issueNumber: batch.number },
+        portOf(rt),
+      );
       rt.log.info(
         { agent, opened: next.opened, why: next.why, reads: next.reads, writes: next.writes },
         "auto-next",
