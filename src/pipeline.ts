@@ -60,7 +60,8 @@ export interface PipelineBase {
  * registers a handler or a step anywhere else. Events batchbot's own writes cause are ignored (`fromSelf`), so what
  * follows those writes is wired here too, in `follow`.
  *
- * - `issues.*`, a person's change: quality-gate close guard → dependencies → batch tasks → board and dashboard
+ * - `issues.*`, a person's change: quality-gate close guard → dependencies → batch tasks → board and dashboard (a
+ *   close the guard undoes stops there, after `follow.specsChanged` for the reopened SPEC)
  * - `issue_comment.created`: lifecycle message count, and the `/batch` commands (independently)
  * - `issue_comment.deleted`: lifecycle message count
  * - `pull_request.*`, `pull_request_review.*`, `check_run.*`, `status`: quality gate → `follow.specsChanged`
@@ -77,7 +78,7 @@ export function pipeline(base: PipelineBase): Pipeline {
   const deps: AppDeps = {
     ...base,
     follow: {
-      // batchbot changed SPECs (gate labels, a forced close): batch tasks → board and dashboard.
+      // batchbot changed SPECs (gate labels, a close undone, a forced close): batch tasks → board and dashboard.
       // Only what exists follows (`presence`, from the gate's read); when both do, one progress read serves both.
       specsChanged: async (rt, numbers, presence) => {
         if (numbers.length === 0) return;
@@ -95,7 +96,7 @@ export function pipeline(base: PipelineBase): Pipeline {
   };
 
   const issueSteps: IssueStep[] = [
-    closeGuard, // issues.closed of an unvalidated SPEC: reopened, and nothing after it runs
+    closeGuard(deps.follow.specsChanged), // issues.closed of an unvalidated SPEC: reopened, followed, and stop
     dependencySync, // readiness labels, dependency explanations, native relations
     batchTasksAfterIssue(deps), // the SPEC's batch issue: task list, report, completion (→ auto-next)
     progressAfterIssue(progress), // the project board and the dashboard

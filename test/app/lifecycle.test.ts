@@ -394,7 +394,10 @@ describe("automatic progress", () => {
 
   it("a SPEC closed before validation is reopened by the quality gate, and its batch shows it open", async () => {
     setup();
+    // The seeded body brought to batchbot's form first (the gate's follow would add the report to it).
+    await h.jobs.reconcile();
     const before = batchIssue().body;
+    expect(report()).toContain("| #2 | ⬜ open |");
     await setState(2, "CLOSED");
     expect(h.fake.issue(R, 2).state).toBe("OPEN");
     expect(taskLines(batchIssue().body).map((t) => t.checked)).toEqual([false, false, false]);

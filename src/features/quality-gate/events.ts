@@ -63,20 +63,28 @@ function isE2eCheck(config: BatchConfig, name: string): boolean {
 
 /**
  * `issues.closed`: a SPEC closed as completed before it passed the gate is reopened (with a note of what is
- * missing), and the event stops there: to everything after, the close never happened.
+ * missing), and the event stops there: to everything after, the close never happened. The readiness labels need
+ * nothing (the SPEC is open, as they saw it last); batch tasks, the board and the dashboard follow the SPEC as it
+ * is now (`specsChanged`: batchbot's own reopen and label writes raise no event it takes, and a refresh that ran
+ * while the SPEC was closed showed it done). A close already undone (a redelivery) follows again, so a follow cut
+ * short is finished; where the gate's read counted no batch, board or dashboard, that costs no request.
  */
-export const closeGuard: IssueStep = async ({ context, rt }) => {
-  if (context.name !== "issues" || (context.payload as { action: string }).action !== "closed") return;
-  const { issue, sender } = (context as Context<"issues.closed">).payload;
-  if (!hasLabel(labelNames(issue.labels), rt.config.labels.spec)) return;
-  if (issue.state_reason === "not_planned" || issue.state_reason === "duplicate") return;
-  const { allowed, report } = await guardSpecClose(rt, issue.number, sender.login, new EventCache());
-  rt.log[report.failures.length ? "warn" : "info"](
-    { issue: issue.number, allowed, reads: report.reads, writes: report.writes, failures: report.failures },
-    "quality gate on close",
-  );
-  return allowed ? undefined : "stop";
-};
+export function closeGuard(specsChanged: AppDeps["follow"]["specsChanged"]): IssueStep {
+  return async ({ context, rt }) => {
+    if (context.name !== "issues" || (context.payload as { action: string }).action !== "closed") return;
+    const { issue, sender } = (context as Context<"issues.closed">).payload;
+    if (!hasLabel(labelNames(issue.labels), rt.config.labels.spec)) return;
+    if (issue.state_reason === "not_planned" || issue.state_reason === "duplicate") return;
+    const { allowed, report } = await guardSpecClose(rt, issue.number, sender.login, new EventCache());
+    rt.log[report.failures.length ? "warn" : "info"](
+      { issue: issue.number, allowed, reads: report.reads, writes: report.writes, failures: report.failures },
+      "quality gate on close",
+    );
+    if (allowed) return;
+    await specsChanged(rt, [issue.number], report.progress);
+    return "stop";
+  };
+}
 
 /** `pull_request.*`: the check run of the pull request, and the gate labels of the SPECs it closes. */
 export function gateOnPullRequest(deps: AppDeps) {

@@ -23,8 +23,8 @@ export interface AppDeps {
 
 export interface FollowUps {
   /**
-   * batchbot changed these SPECs (gate labels, a forced close): their batch issues follow, then the board. With
-   * `presence` (counted by the read that decided the change), only what exists is refreshed.
+   * batchbot changed these SPECs (gate labels, a close undone, a forced close): their batch issues follow, then the
+   * board. With `presence` (counted by the read that decided the change), only what exists is refreshed.
    */
   specsChanged(rt: Runtime, numbers: readonly number[], presence?: ProgressPresence | null): Promise<void>;
   /** batchbot changed what the board and the dashboard show (batch issues opened, assignments). */
