@@ -1,6 +1,7 @@
 import nock from "nock";
 import { stringify } from "yaml";
 import { createHarness, type Harness } from "../test/helpers/harness.js";
+import { installLifecycleFake, seedBatch } from "../test/helpers/lifecycle.js";
 import type { BenchRow } from "./row.js";
 import { syntheticIssues } from "./synthetic-specs.js";
 
@@ -109,6 +110,63 @@ async function pullRequestGate(): Promise<BenchRow> {
   };
 }
 
+/** Requests to the repository, the sweep's walk over installations aside. */
+function repositoryRequests(h: Harness) {
+  const own = h.fake.requests.filter(
+    (r) => !r.path.startsWith("/app/") && !r.path.startsWith("/installation/"),
+  );
+  return {
+    reads: own.filter((r) => r.kind === "read").length,
+    writes: own.filter((r) => r.kind === "write").length,
+  };
+}
+
+/** 600 SPECs, one open batch of 3; a comment on it, redelivered; then a sweep: unchanged, and after a lost comment. */
+async function messagesAndSweep(): Promise<BenchRow[]> {
+  const h = createHarness();
+  installLifecycleFake(h.fake);
+  h.fake
+    .repo(R)
+    .files.set(
+      ".github/batch.yml",
+      "validation:\n  b1: [alice]\n  b2: [bob]\ndashboard:\n  enabled: false\n",
+    );
+  for (let n = 1; n <= 600; n++)
+    h.fake.addIssue(R, { number: n, title: `S ${n}`, labels: ["spec", "ready"] });
+  seedBatch(h.fake, R, { agent: "agent", specs: [1, 2, 3], number: 601 });
+  await h.jobs.reconcile();
+  h.fake.reset();
+  const comment = h.commentEvent(R, 601, "agent", "Starting with #1.");
+  await h.receive("issue_comment", comment, "bench-comment");
+  const first = count(h);
+  const ok = h.fake.reads <= 2 && h.fake.writes === 1;
+  h.fake.reset();
+  await h.receive("issue_comment", comment, "bench-comment");
+  const again = h.fake.writes;
+  h.fake.reset();
+  await h.jobs.reconcile();
+  const clean = repositoryRequests(h);
+  h.fake.addComment(R, 601, "agent", "A comment whose delivery was lost.");
+  h.fake.reset();
+  await h.jobs.reconcile();
+  const repair = repositoryRequests(h);
+  h.fake.uninstall();
+  return [
+    {
+      name: "budget: a comment on a batch issue, message count derived (then redelivered)",
+      value: `${first}; redelivery ${again} writes`,
+      target: "1 batch read (+ configuration), 1 write; redelivery 0 writes",
+      ok: ok && again === 0,
+    },
+    {
+      name: "budget: reconcile sweep, 600 SPECs and 1 open batch: unchanged / after a lost comment",
+      value: `${clean.reads} reads, ${clean.writes} writes / ${repair.reads} reads, ${repair.writes} writes`,
+      target: "unchanged ≤ 9 reads (8 + 1 per open batch), 0 writes; repair 1 write",
+      ok: clean.reads <= 9 && clean.writes === 0 && repair.reads === clean.reads && repair.writes === 1,
+    },
+  ];
+}
+
 export async function bench(): Promise<BenchRow[]> {
   nock.disableNetConnect();
   try {
@@ -117,6 +175,7 @@ export async function bench(): Promise<BenchRow[]> {
       await pullRequestGate(),
       await assign(36, 6, 25),
       await assign(600, 60, 150),
+      ...(await messagesAndSweep()),
     ];
   } finally {
     nock.enableNetConnect();
