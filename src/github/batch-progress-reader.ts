@@ -11,6 +11,10 @@ export interface SpecState extends IssueRecord {
   assigneeIds: Map<string, string>;
   /** The issue whose sub-issue it is (its batch, for a SPEC that isn't shared). */
   parent: number | null;
+  /** Every comment on the SPEC (its batch's SPEC messages are recounted from them); absent when not read. */
+  comments?: CountableComment[];
+  /** Where the comments continue when the SPEC has more than one page of them. */
+  commentsAfter?: string | null;
 }
 
 export interface BatchState {
@@ -26,6 +30,8 @@ export interface BatchState {
   comments?: CountableComment[];
   /** Where the comments continue when the issue has more than one page of them (read by `readBatchStates`). */
   commentsAfter?: string | null;
+  /** When GitHub created the issue, read with its SPECs' comments (their messages count from then on). */
+  createdAt?: string;
 }
 
 /** What one event needs: the batches it touches, their SPECs, and the ids of the labels it may write. */
@@ -43,7 +49,7 @@ const SPEC_FIELDS = `id databaseId number title body state stateReason createdAt
     assignees(first: 20) { nodes { id login } }
     parent { number }`;
 export const COMMENT_PAGE = `pageInfo { hasNextPage endCursor }
-      nodes { databaseId authorAssociation author { __typename login } }`;
+      nodes { databaseId createdAt authorAssociation author { __typename login } }`;
 const BATCH_FIELDS = `id number state body
     labels(first: 50) { nodes { name } }
     subIssues(first: 100) { nodes { number } }
@@ -56,6 +62,7 @@ export const BATCH_COMMENTS_QUERY = `query BatchbotBatchComments($id: ID!, $curs
 
 interface CommentNode {
   databaseId: number | null;
+  createdAt?: string | null;
   authorAssociation: string;
   author: { __typename: string; login: string } | null;
 }
@@ -182,6 +189,7 @@ function toCountable(node: CommentNode): CountableComment | null {
     id: node.databaseId,
     author: author && login ? { login, type: author.__typename } : null,
     association: node.authorAssociation,
+    ...(node.createdAt ? { createdAt: node.createdAt } : {}),
   };
 }
 
@@ -192,27 +200,43 @@ export function commentsOf(page: CommentPage): Pick<BatchState, "comments" | "co
   };
 }
 
+/** Pages of comments on an issue (a batch issue or a SPEC) beyond what was read. */
+type WithComments = { id: string; comments?: CountableComment[]; commentsAfter?: string | null };
+
+/** The rest of one issue's comments: one request per 100 more. */
+async function readRest(octokit: GitHub, snapshot: BatchSnapshot, issue: WithComments): Promise<void> {
+  while (issue.commentsAfter) {
+    snapshot.requests++;
+    const data = await octokit.graphql<{ node: { comments?: CommentPage } | null }>(BATCH_COMMENTS_QUERY, {
+      id: issue.id,
+      cursor: issue.commentsAfter,
+    });
+    const page = data.node?.comments;
+    if (!page) {
+      issue.commentsAfter = null;
+      break;
+    }
+    const more = commentsOf(page);
+    issue.comments = [...(issue.comments ?? []), ...(more.comments ?? [])];
+    issue.commentsAfter = more.commentsAfter ?? null;
+  }
+}
+
 /**
- * The rest of the comments of each open batch issue with more than 100 of them: one request per 100 more. Issues
- * with the batch label and no metadata, and closed batches, are left as read.
+ * The rest of the comments of each open batch issue with more than 100 of them, and of each SPEC of an open batch
+ * whose comments were read and go on: one request per 100 more. Issues with the batch label and no metadata, and
+ * closed batches (and their SPECs), are left as read.
  */
 export async function readMoreComments(octokit: GitHub, snapshot: BatchSnapshot): Promise<void> {
+  const specs = new Set<number>();
   for (const batch of snapshot.batches.values()) {
-    while (batch.commentsAfter && batch.meta && batch.state === "OPEN") {
-      snapshot.requests++;
-      const data = await octokit.graphql<{ node: { comments?: CommentPage } | null }>(BATCH_COMMENTS_QUERY, {
-        id: batch.id,
-        cursor: batch.commentsAfter,
-      });
-      const page = data.node?.comments;
-      if (!page) {
-        batch.commentsAfter = null;
-        break;
-      }
-      const more = commentsOf(page);
-      batch.comments = [...(batch.comments ?? []), ...(more.comments ?? [])];
-      batch.commentsAfter = more.commentsAfter ?? null;
-    }
+    if (!batch.meta || batch.state !== "OPEN") continue;
+    await readRest(octokit, snapshot, batch);
+    for (const n of batch.meta.specs) specs.add(n);
+  }
+  for (const n of specs) {
+    const spec = snapshot.specs.get(n);
+    if (spec) await readRest(octokit, snapshot, spec);
   }
 }
 

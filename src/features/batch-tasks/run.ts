@@ -1,4 +1,5 @@
 import { type BatchMeta, encodeBatchMeta } from "../../domain/batch.js";
+import type { CountableComment } from "../../domain/batch-messages.js";
 import type { ReportText } from "../../domain/batch-report.js";
 import { type BatchUpdate, updateBatch } from "../../domain/batch-update.js";
 import { escapeMentions, quietMention } from "../../domain/mention-escape.js";
@@ -219,6 +220,15 @@ function planUpdates(
       text: REPORT_TEXT,
       ...(options.change ? { change: (meta: BatchMeta) => options.change!(meta, at) } : {}),
       ...(batch.comments ? { batchComments: { comments: batch.comments, botLogin: rt.botLogin } } : {}),
+      ...(batch.createdAt
+        ? {
+            specComments: {
+              comments: specCommentsOf(snapshot),
+              botLogin: rt.botLogin,
+              since: batch.createdAt,
+            },
+          }
+        : {}),
     });
     const refreshed = { number: batch.number, id: batch.id, update };
     result.batches.push(refreshed);
@@ -234,6 +244,14 @@ function planUpdates(
   }
   if (extra.length) result.progressChanged = true;
   return [...mutations, ...extra];
+}
+
+/** The comments of each SPEC the read brought in full (the sweep's progress read brings them; events' reads don't). */
+function specCommentsOf(snapshot: BatchSnapshot): Map<number, CountableComment[]> {
+  const comments = new Map<number, CountableComment[]>();
+  for (const [n, spec] of snapshot.specs)
+    if (spec.comments && !spec.commentsAfter) comments.set(n, spec.comments);
+  return comments;
 }
 
 /** The planned writes in one request (per 50); a batch whose close GitHub refused is not completed. */
