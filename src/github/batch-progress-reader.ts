@@ -50,10 +50,14 @@ const SPEC_FIELDS = `id databaseId number title body state stateReason createdAt
     parent { number }`;
 export const COMMENT_PAGE = `pageInfo { hasNextPage endCursor }
       nodes { databaseId createdAt authorAssociation author { __typename login } }`;
-const BATCH_FIELDS = `id number state body
+const BATCH_FIELDS = `id number state body createdAt
     labels(first: 50) { nodes { name } }
     subIssues(first: 100) { nodes { number } }
     comments(first: 100) { ${COMMENT_PAGE} }`;
+
+/** A SPEC's comments, read when its batch's SPEC messages are recounted (`/batch sync`, the reconcile sweep). */
+const SPEC_COMMENTS = `
+    messages: comments(first: 100) { ${COMMENT_PAGE} }`;
 
 /** The comments of an issue after the first page. */
 export const BATCH_COMMENTS_QUERY = `query BatchbotBatchComments($id: ID!, $cursor: String) {
@@ -86,6 +90,7 @@ interface SpecNode {
   labels: { nodes: Array<{ name: string }> } | null;
   assignees: { nodes: Array<{ id: string; login: string }> } | null;
   parent: { number: number } | null;
+  messages?: CommentPage | null;
 }
 
 interface BatchNode {
@@ -96,6 +101,7 @@ interface BatchNode {
   labels: { nodes: Array<{ name: string }> } | null;
   subIssues: { nodes: Array<{ number: number }> } | null;
   comments: CommentPage | null;
+  createdAt?: string;
 }
 
 function labelHeader(labelCount: number) {
@@ -108,7 +114,12 @@ function labelHeader(labelCount: number) {
 }
 
 /** Batch issues (`b0`, ...) and SPECs (`s0`, ...) by number, with label ids, in one document. */
-export function batchStatesDocument(batchCount: number, specCount: number, labelCount: number): string {
+export function batchStatesDocument(
+  batchCount: number,
+  specCount: number,
+  labelCount: number,
+  specComments = false,
+): string {
   const labels = labelHeader(labelCount);
   const variables = [
     ...Array.from({ length: batchCount }, (_, i) => `, $b${i}: Int!`),
@@ -116,7 +127,10 @@ export function batchStatesDocument(batchCount: number, specCount: number, label
   ].join("");
   const fields = [
     ...Array.from({ length: batchCount }, (_, i) => `    b${i}: issue(number: $b${i}) { ${BATCH_FIELDS} }`),
-    ...Array.from({ length: specCount }, (_, i) => `    s${i}: issue(number: $s${i}) { ${SPEC_FIELDS} }`),
+    ...Array.from(
+      { length: specCount },
+      (_, i) => `    s${i}: issue(number: $s${i}) { ${SPEC_FIELDS}${specComments ? SPEC_COMMENTS : ""} }`,
+    ),
   ].join("\n");
   return `query BatchbotBatchStates($owner: String!, $name: String!${labels.variables}${variables}) {
   repository(owner: $owner, name: $name) {
@@ -161,6 +175,7 @@ function toSpecState(node: SpecNode): SpecState {
     ...toIssueRecord({ ...node, assignees: node.assignees }),
     assigneeIds: new Map(nodesOf(node.assignees).map((a) => [a.login.toLowerCase(), a.id])),
     parent: node.parent?.number ?? null,
+    ...(node.messages ? commentsOf(node.messages) : {}),
   };
 }
 
@@ -174,6 +189,7 @@ function toBatchState(node: BatchNode): BatchState {
     meta: decodeBatchMeta(node.body),
     subIssues: new Set(nodesOf(node.subIssues).map((s) => s.number)),
     ...(node.comments ? commentsOf(node.comments) : {}),
+    ...(node.createdAt ? { createdAt: node.createdAt } : {}),
   };
 }
 
@@ -253,14 +269,16 @@ const isIssue = (node: unknown): node is { number: number } =>
   !!node && typeof (node as { number?: unknown }).number === "number";
 
 /**
- * Batch issues and SPECs by number, 50 of them per request (one request for a batch and its SPECs). An issue that
- * doesn't exist (deleted, transferred, a pull request) is simply missing from the result.
+ * Batch issues and SPECs by number, 50 of them per request (one request for a batch and its SPECs), with the SPECs'
+ * comments when asked (`specComments`). An issue that doesn't exist (deleted, transferred, a pull request) is simply
+ * missing from the result.
  */
 export async function readBatchStates(
   octokit: GitHub,
   repo: RepoRef,
   numbers: { batches: readonly number[]; specs: readonly number[] },
   labelNames: readonly string[],
+  what: { specComments?: boolean } = {},
 ): Promise<BatchSnapshot> {
   const snapshot = emptySnapshot();
   const items = [
@@ -280,7 +298,7 @@ export async function readBatchStates(
     snapshot.requests++;
     const { data } = await graphqlPartial<{ repository: RepositoryData }>(
       octokit,
-      batchStatesDocument(batches.length, specs.length, labelNames.length),
+      batchStatesDocument(batches.length, specs.length, labelNames.length, what.specComments),
       variables,
     );
     const repository = data?.repository ?? null;

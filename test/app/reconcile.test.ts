@@ -382,3 +382,44 @@ describe("the sweep's reads with batches and a board (issue 17.4)", () => {
     expect(graphqlReads.map((r) => r.operation)).not.toContain("BatchbotBatchStates");
   });
 });
+
+describe("SPEC messages without a board or a dashboard (issue 13)", () => {
+  it("a SPEC comment whose delivery was lost is counted by one sweep from the batch read, then nothing is written", async () => {
+    h = createHarness();
+    const repo = h.fake.repo(R);
+    repo.files.set(
+      ".github/batch.yml",
+      [
+        "agents:",
+        "  - login: api-opus",
+        "    domains: [api]",
+        "validation:",
+        "  b1: [alice]",
+        "dashboard:",
+        "  enabled: false",
+        "",
+      ].join("\n"),
+    );
+    for (const login of ["lead", "alice"]) repo.collaborators.set(login, "maintain");
+    repo.collaborators.set("api-opus", "write");
+    for (const n of [1, 2]) {
+      h.fake.addIssue(R, { number: n, title: `SPEC ${n}`, labels: ["spec", "domain:api"] });
+      await h.receive("issues", h.issueEvent(R, n, "opened"));
+    }
+    const planning = h.fake.addIssue(R, { number: 5, title: "Sprint planning" }).number;
+    await h.receive("issue_comment", h.commentEvent(R, planning, "lead", "/batch assign"));
+    const api = batchOf("api-opus");
+    sweep(await h.jobs.reconcile());
+    // The agent's comment on its SPEC #2, and a stranger's, never delivered.
+    h.fake.addComment(R, 2, "api-opus", "Is the v2 endpoint in scope?");
+    h.fake.addComment(R, 2, "someone", "+1").authorAssociation = "NONE";
+    h.fake.reset();
+    const repaired = sweep(await h.jobs.reconcile());
+    expect(repaired.repositories).toMatchObject([{ outcome: "repaired", repairs: { batch_messages: 1 } }]);
+    expect(repoRequests().map((r) => r.operation)).not.toContain("BatchbotProgress");
+    expect(decodeBatchMeta(h.fake.issue(R, api).body)!.messages).toMatchObject({ total: 2 });
+    h.fake.reset();
+    const clean = sweep(await h.jobs.reconcile());
+    expect(clean.repositories).toMatchObject([{ outcome: "clean", writes: 0 }]);
+  });
+});

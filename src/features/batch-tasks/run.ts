@@ -113,6 +113,8 @@ export interface RefreshOptions {
   labels?: readonly string[];
   /** More SPECs to read along (named by a discovery). */
   specs?: readonly number[];
+  /** Read the SPECs' comments too, to recount the SPEC messages (`/batch sync`, the reconcile sweep). */
+  specComments?: boolean;
 }
 
 export interface RefreshedBatch {
@@ -154,7 +156,7 @@ export async function refreshBatches(
       (b) => b.state === "OPEN" && b.meta && concerns(target, { number: b.number, meta: b.meta }),
     );
     if (!batches.length) return result;
-    await readMissingSpecs(port, snapshot, batches, result);
+    await readMissingSpecs(port, snapshot, batches, result, !!options.specComments);
 
     const missingLabels = labelNames.filter((n) => !snapshot.labelIds.has(n.toLowerCase()));
     if (missingLabels.length) {
@@ -187,10 +189,11 @@ async function readMissingSpecs(
   snapshot: BatchSnapshot,
   batches: readonly BatchState[],
   result: RefreshResult,
+  specComments: boolean,
 ): Promise<void> {
   const missing = new Set(batches.flatMap((b) => b.meta!.specs).filter((n) => !snapshot.specs.has(n)));
   if (!missing.size) return;
-  const more = await port.readBatchStates({ batches: [], specs: [...missing] }, []);
+  const more = await port.readBatchStates({ batches: [], specs: [...missing] }, [], { specComments });
   result.reads += more.requests;
   mergeSnapshots(snapshot, { ...more, requests: 0 });
 }
@@ -295,6 +298,7 @@ async function readTarget(
     return port.readBatchStates(
       { batches: [target.number], specs: [...target.specs, ...extraSpecs] },
       labels,
+      { specComments: !!options.specComments },
     );
   const snapshot = await port.readSpecBatches(target.numbers, labels);
   const inOpenParent = (number: number) => {
