@@ -14,6 +14,7 @@ import {
   progressKept,
   progressRefresher,
   progressShown,
+  shareProgressRead,
 } from "./features/board-and-dashboard/events.js";
 import { syncRepositoryState } from "./features/board-and-dashboard/sync-state.js";
 import { configCheck } from "./features/config-check/events.js";
@@ -68,9 +69,9 @@ export interface PipelineBase {
  * - `push`: config check (with the board's and the agent drivers' probes)
  * - `installation.created`, `installation_repositories.added`: dependencies (every SPEC labelled)
  * - `/batch sync` and the reconcile sweep (`src/jobs/`), one registry read: quality-gate close guard → dependencies
- *   → quality gate → batch tasks → board and dashboard
- * - batchbot's own writes (`follow`): SPECs changed → batch tasks → board and dashboard; batches opened or changed
- *   → board and dashboard; batches completed → assignment's `auto-next`
+ *   → quality gate → batch tasks → board and dashboard (the last two on one progress read when both run)
+ * - batchbot's own writes (`follow`): SPECs changed → batch tasks → board and dashboard (one progress read for both,
+ *   `progress.share`); batches opened or changed → board and dashboard; batches completed → assignment's `auto-next`
  */
 export function pipeline(base: PipelineBase): Pipeline {
   const { app } = base;
@@ -98,6 +99,7 @@ export function pipeline(base: PipelineBase): Pipeline {
   const issueSteps: IssueStep[] = [
     closeGuard(deps.follow.specsChanged), // issues.closed of an unvalidated SPEC: reopened, followed, and stop
     dependencySync, // readiness labels, dependency explanations, native relations
+    shareProgressRead(progress), // when the board and the dashboard follow: their read, offered to batch tasks
     batchTasksAfterIssue(deps), // the SPEC's batch issue: task list, report, completion (→ auto-next)
     progressAfterIssue(progress), // the project board and the dashboard
   ];

@@ -129,3 +129,36 @@ describe("the quality gate's refresh cost (issue 17, item 4)", () => {
     expect(h.fake.writes).toBe(0);
   });
 });
+
+describe("a person's change: one refresh read too", () => {
+  it("a SPEC of a batch labelled in review by hand: the batch issue, the board and the dashboard follow from one read", async () => {
+    setup(`${VALIDATORS}project:\n  owner: acme\n  number: 3\n`, [1], 3);
+    const board = projectsOf(h.fake);
+    const project = board.addProject("acme", {
+      number: 3,
+      statusOptions: [...BOARD_STATUSES],
+      fields: ["Agent", "Batch", "Domain"].map((name) => ({ name, dataType: "TEXT" })),
+    });
+    const { batch } = seedBatch(h.fake, REPO, { agent: "agent", specs: [1, 2, 3] });
+    const rt = await runtimeFor(h, {
+      validation: { b1: ["alice"], b2: ["bob"] },
+      project: { owner: "acme", number: 3 },
+    });
+    await refreshProgress(rt);
+    const two = h.fake.issue(REPO, 2);
+    two.labels.push("in-review");
+    h.fake.reset();
+    await h.receive(
+      "issues",
+      h.issueEvent(REPO, 2, "labeled", { sender: "alice", label: { name: "in-review" } }),
+    );
+    expect(h.fake.unhandled).toEqual([]);
+    const reads = h.fake.requests
+      .filter((r) => r.path === "/graphql" && r.kind === "read")
+      .map((r) => r.operation)
+      .filter((o) => o !== "BatchbotRegistry");
+    expect(reads).toEqual(["BatchbotProgress"]);
+    expect(h.fake.issue(REPO, batch.number).body).toMatch(/in review/i);
+    expect(board.value(project, two.id, "Status")).toBe("In review");
+  });
+});

@@ -282,7 +282,16 @@ describe("openNextBatch (in-memory port)", () => {
 });
 
 describe("autoNext (in-memory port)", () => {
-  const completedBatch = async (repo: MemoryRepo, config: BatchConfig) => {
+  /** Alice's first batch, opened by `/batch next` and completed, with `batch.auto-next` as given. */
+  const completedBatch = async (auto: boolean) => {
+    const repo = memoryRepo(
+      [1, 2, 3, 4].map((n) => spec(n)),
+      ["alice"],
+    );
+    const config = configOf({
+      agents: [{ login: "alice" }],
+      batch: { size: { min: 1, max: 2 }, "auto-next": auto },
+    });
     const first = await openNextBatch(
       depsWith([]),
       runtimeOf(config),
@@ -291,19 +300,11 @@ describe("autoNext (in-memory port)", () => {
     );
     const batch = repo.batches.find((b) => b.number === first.opened[0])!;
     batch.state = "CLOSED";
-    return { number: batch.number, agent: "alice" };
+    return { repo, config, completed: { number: batch.number, agent: "alice" } };
   };
 
   it("a completed batch opens its agent's next one as `-<batch>:<agent>`; a redelivery opens nothing more", async () => {
-    const repo = memoryRepo(
-      [1, 2, 3, 4].map((n) => spec(n)),
-      ["alice"],
-    );
-    const config = configOf({
-      agents: [{ login: "alice" }],
-      batch: { size: { min: 1, max: 2 }, "auto-next": true },
-    });
-    const completed = await completedBatch(repo, config);
+    const { repo, config, completed } = await completedBatch(true);
     const ports: string[][] = [];
     const next = autoNext(depsWith([]), () => {
       const { port, recorded } = memoryPort(repo);
@@ -319,15 +320,7 @@ describe("autoNext (in-memory port)", () => {
   });
 
   it("with `batch.auto-next: false` a completed batch opens nothing and reads nothing", async () => {
-    const repo = memoryRepo(
-      [1, 2, 3, 4].map((n) => spec(n)),
-      ["alice"],
-    );
-    const config = configOf({
-      agents: [{ login: "alice" }],
-      batch: { size: { min: 1, max: 2 }, "auto-next": false },
-    });
-    const completed = await completedBatch(repo, config);
+    const { repo, config, completed } = await completedBatch(false);
     const { port, recorded } = memoryPort(repo);
     await autoNext(depsWith([]), () => port)(runtimeOf(config), [completed]);
     expect(recorded.calls).toEqual([]);

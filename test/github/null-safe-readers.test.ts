@@ -14,6 +14,7 @@ import { readDriveGuards } from "../../src/github/drive-guards-reader.js";
 import type { GitHub } from "../../src/github/graphql.js";
 import { readKnowledgeIssues } from "../../src/github/knowledge-reader.js";
 import { readOpenPullRequests } from "../../src/github/open-pull-requests-reader.js";
+import { readSharedProgress } from "../../src/github/progress-batches.js";
 import { readProgress } from "../../src/github/progress-reader.js";
 import { readPullRequestGate, readSpecGates } from "../../src/github/quality-gate-reader.js";
 import { lookupIssues, readRegistry } from "../../src/github/registry-reader.js";
@@ -94,6 +95,13 @@ const READERS: Record<string, (octokit: GitHub) => Promise<unknown>> = {
       { spec: "spec", batch: "batch", dashboard: "batch-dashboard", changesRequested: "changes-requested" },
       { owner: "acme", number: 3, ownerType: "Organization" },
       { specs: true, batches: true },
+    ),
+  readSharedProgress: (o) =>
+    readSharedProgress(
+      o,
+      repo,
+      { spec: "spec", batch: "batch", dashboard: "batch-dashboard", changesRequested: "changes-requested" },
+      { owner: "acme", number: 3, ownerType: "Organization" },
     ),
   readStickyComments: (o) => readStickyComments(o, repo, [1, 2], "batchbot"),
   recentReplies: (o) => recentReplies(o, repo, 3, "batchbot"),

@@ -21,17 +21,18 @@ function isStateLabel(config: Runtime["config"], name: string | undefined): bool
 
 /**
  * `issues` events: a person closed, reopened or relabelled a SPEC of a batch; its batch issue's task list, report
- * and completion follow. The board and the dashboard follow in their own step, after this one.
+ * and completion follow. The board and the dashboard follow in their own step, after this one; when they do, this
+ * step reads from their progress read (`shared`), so the event costs one read for both.
  */
 export function batchTasksAfterIssue(deps: AppDeps): IssueStep {
-  return async ({ payload, rt }) => {
+  return async ({ payload, rt, shared }) => {
     const { issue, action } = payload;
     if (!["closed", "reopened", "labeled", "unlabeled"].includes(action)) return;
     if (!issue.assignees?.length || decodeBatchMeta(issue.body)) return;
     if ((action === "labeled" || action === "unlabeled") && !isStateLabel(rt.config, payload.label?.name))
       return;
     if (!isSpec({ labels: labelNames(issue.labels) }, rt.config)) return;
-    await refreshAndFollow(deps, rt, { kind: "specs", numbers: [issue.number] }, {}, false);
+    await refreshAndFollow(deps, rt, { kind: "specs", numbers: [issue.number] }, {}, false, shared);
     return undefined;
   };
 }

@@ -6,7 +6,7 @@ import type { ProgressPresence } from "../../github/quality-gate-reader.js";
 import { Coalescer } from "../../infra/coalesce.js";
 import { type IssuesPayload, labelNames } from "../shared/issue-payload.js";
 import type { Runtime } from "../shared/runtime.js";
-import type { IssueStep } from "../shared/steps.js";
+import type { IssueEvent, IssueStep } from "../shared/steps.js";
 import { type ProgressReport, progressLabels, refreshProgress } from "./run.js";
 import { SharedProgressRead } from "./shared-read.js";
 
@@ -137,18 +137,34 @@ function logRefresh(rt: Runtime, why: string, report: ProgressReport): void {
   );
 }
 
+/** Whether the board and the dashboard follow this `issues` event (`progressAfterIssue` refreshes them). */
+function progressFollows({ payload, rt, openDashboards }: IssueEvent): boolean {
+  if (!isProgressRelevant(payload, rt.config)) return false;
+  // Neither a board nor a dashboard to keep, and no batch issue that would open the dashboard: nothing to do,
+  // and the registry read already told us so.
+  const labels = labelNames(payload.issue.labels);
+  return !!rt.config.project || openDashboards !== 0 || hasLabel(labels, rt.config.labels.batch);
+}
+
+/**
+ * `issues` events: when the board and the dashboard will follow, their progress read is offered to the steps
+ * between (batch tasks) as `event.shared`: one read for both.
+ */
+export function shareProgressRead(refresh: ProgressRefresh): IssueStep {
+  return async (event) => {
+    if (progressFollows(event)) event.shared = refresh.share(event.rt);
+    return undefined;
+  };
+}
+
 /**
  * `issues` events: the Projects board and the dashboard follow a person's change. batchbot ignores the events its
  * own writes cause, so after those the pipeline's follow-ups call the refresh instead.
  */
 export function progressAfterIssue(refresh: ProgressRefresh): IssueStep {
-  return async ({ payload, rt, openDashboards }) => {
-    if (!isProgressRelevant(payload, rt.config)) return;
-    // Neither a board nor a dashboard to keep, and no batch issue that would open the dashboard: nothing to do,
-    // and the registry read already told us so.
-    const labels = labelNames(payload.issue.labels);
-    if (!rt.config.project && openDashboards === 0 && !hasLabel(labels, rt.config.labels.batch)) return;
-    await refresh(rt, `issues.${payload.action}`);
+  return async (event) => {
+    if (!progressFollows(event)) return;
+    await refresh(event.rt, `issues.${event.payload.action}`, event.shared);
     return undefined;
   };
 }

@@ -1,6 +1,7 @@
 import type { Context } from "probot";
 import type { RegistrySnapshot } from "../../github/registry-reader.js";
 import type { SharedBatchRead } from "../batch-tasks/run.js";
+import type { SharedProgressRead } from "../board-and-dashboard/shared-read.js";
 import type { IssuesPayload } from "./issue-payload.js";
 import type { Runtime } from "./runtime.js";
 
@@ -11,6 +12,8 @@ export interface IssueEvent {
   rt: Runtime;
   /** Open dashboard issues, once the dependencies step's registry read counted them (`null`: not read). */
   openDashboards: number | null;
+  /** The board and dashboard's progress read, offered to the steps before them when they follow (one read for both). */
+  shared?: SharedProgressRead;
 }
 
 /**
