@@ -157,6 +157,34 @@ describe("batch.auto-next", () => {
     expect(batches()).toHaveLength(2);
   });
 
+  it("the completing close costs the shared progress read and auto-next's refresh, not a third read", async () => {
+    setup("batch:\n  auto-next: true\n");
+    for (const n of [1, 2]) {
+      await command("val1", "/batch approve b1", n, "COLLABORATOR");
+      await command("val2", "/batch approve b2", n, "COLLABORATOR");
+    }
+    Object.assign(h.fake.issue(R, 1), { state: "CLOSED", stateReason: "COMPLETED" });
+    await h.receive("issues", h.issueEvent(R, 1, "closed"));
+    Object.assign(h.fake.issue(R, 2), { state: "CLOSED", stateReason: "COMPLETED" });
+    h.fake.reset();
+    await h.receive("issues", h.issueEvent(R, 2, "closed"));
+    expect(batches()).toHaveLength(2);
+    const refreshReads = h.fake.requests
+      .filter((r) => r.path === "/graphql" && r.kind === "read")
+      .map((r) => r.operation)
+      .filter((o) => o === "BatchbotProgress" || o === "BatchbotSpecBatch");
+    // One read for the batch issue and the board (the dashboard is open), one by auto-next's refresh after it
+    // opened the next batch; the close's own refresh is covered by that one.
+    expect(refreshReads).toEqual(["BatchbotProgress", "BatchbotProgress"]);
+    const dashboards = [...h.fake.repo(R).issues.values()].filter((i) =>
+      i.labels.includes("batch-dashboard"),
+    );
+    expect(dashboards).toHaveLength(1);
+    // The dashboard shows the completed batch closed and the next one open: nothing was lost by skipping.
+    expect(dashboards[0]!.body).toContain("| #50 | alice | 1 | closed | `██████████` 2/2 |");
+    expect(dashboards[0]!.body).toMatch(/\| #\d+ \| alice \| 2 \| open \|/);
+  });
+
   it("without it, a completed batch opens nothing", async () => {
     setup();
     await completeBatch();

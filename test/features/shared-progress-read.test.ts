@@ -118,4 +118,28 @@ describe("SharedProgressRead", () => {
     others++;
     expect(shared.usable()).toBeNull();
   });
+
+  it("a refresh that started after batch tasks' writes and succeeded (auto-next's) makes a second one needless", async () => {
+    let lastOk = 0;
+    let started = 0;
+    const shared = new SharedProgressRead(
+      async () => loaded(),
+      () => {
+        const at = started;
+        return () => started === at;
+      },
+      () => {
+        const at = started;
+        return () => lastOk > at;
+      },
+    );
+    await shared.batches();
+    expect(shared.covered()).toBe(false);
+    shared.applyBatchWrites(completed());
+    expect(shared.covered()).toBe(false);
+    started++; // auto-next opened a batch and refreshed the board: the shared read is stale...
+    expect(shared.usable()).toBeNull();
+    lastOk = started; // ...and that refresh, made after the writes, succeeded: it covers this one.
+    expect(shared.covered()).toBe(true);
+  });
 });

@@ -88,19 +88,21 @@ export interface ProgressRefresh {
 export function progressRefresher(): ProgressRefresh {
   const coalescer = new Coalescer();
   /** Per repository: refreshes started so far, and how many are running. */
-  const runs = new Map<string, { started: number; running: number }>();
+  const runs = new Map<string, { started: number; running: number; lastOk: number }>();
   const runsOf = (rt: Runtime) => {
     const key = `${rt.repo.owner}/${rt.repo.repo}`.toLowerCase();
-    const state = runs.get(key) ?? { started: 0, running: 0 };
+    const state = runs.get(key) ?? { started: 0, running: 0, lastOk: 0 };
     runs.set(key, state);
     return { key, state };
   };
   const track = async <T>(rt: Runtime, job: () => Promise<T>): Promise<T> => {
     const { state } = runsOf(rt);
-    state.started++;
+    const ordinal = ++state.started;
     state.running++;
     try {
-      return await job();
+      const result = await job();
+      state.lastOk = Math.max(state.lastOk, ordinal);
+      return result;
     } finally {
       state.running--;
     }
@@ -108,6 +110,8 @@ export function progressRefresher(): ProgressRefresh {
   const refresh = (rt: Runtime, why: string, shared?: SharedProgressRead) =>
     coalescer.run(runsOf(rt).key, async () => {
       const snapshot = shared?.usable();
+      if (!snapshot && shared?.covered())
+        return rt.log.info(`progress refresh after ${why}: done by a later one`);
       const report = await track(rt, () => refreshProgress(rt, snapshot ? { snapshot } : {}));
       logRefresh(rt, why, report);
     });
@@ -118,6 +122,10 @@ export function progressRefresher(): ProgressRefresh {
       () => {
         const at = { ...state };
         return () => at.running === 0 && state.started === at.started;
+      },
+      () => {
+        const at = state.started;
+        return () => state.running === 0 && state.lastOk > at;
       },
     );
   };

@@ -17,11 +17,16 @@ export class SharedProgressRead implements SharedBatchRead {
    * @param load the progress read (with the board), and its batch-tasks view (`readSharedProgress`)
    * @param stillFresh whether nothing else refreshed the board or the dashboard since `load` started (asked
    * when the read starts, answered when the refresh starts)
+   * @param laterRefresh whether a refresh that started after batch tasks' writes has succeeded since, none running
+   * (asked when the writes are applied, answered when the refresh starts)
    */
   constructor(
     private readonly load: () => Promise<{ progress: ProgressSnapshot; batches: BatchSnapshot }>,
     private readonly stillFresh: () => () => boolean,
+    private readonly laterRefresh: () => () => boolean = () => () => false,
   ) {}
+
+  private coveredBy: () => boolean = () => false;
 
   private fresh: () => boolean = () => false;
 
@@ -50,6 +55,7 @@ export class SharedProgressRead implements SharedBatchRead {
    */
   applyBatchWrites(result: RefreshResult): void {
     if (!this.snapshot) return;
+    this.coveredBy = this.laterRefresh();
     if (result.failures.length) {
       this.spoiled = true;
       return;
@@ -63,6 +69,15 @@ export class SharedProgressRead implements SharedBatchRead {
       const batch = this.snapshot.batches.batches.get(refreshed.number);
       if (batch) Object.assign(batch, { body, meta }, state && { state });
     }
+  }
+
+  /**
+   * Whether the refresh this read was for is done already: a refresh that started after batch tasks' writes (the
+   * one `auto-next` asks for when it opens a batch) read everything they wrote, and succeeded. The board and the
+   * dashboard then show it all, and reading again would only repeat that refresh.
+   */
+  covered(): boolean {
+    return this.coveredBy();
   }
 
   /** The snapshot, when it was read, nothing spoiled it and nothing else refreshed progress since; else `null`. */
