@@ -1,7 +1,7 @@
 import type { BatchMeta } from "./batch.js";
 import { withBatchMeta, withReport, withTaskChecks } from "./batch-body.js";
 import { withBatchSpecs } from "./batch-data.js";
-import { type CountableComment, withBatchComments } from "./batch-messages.js";
+import { type CountableComment, withBatchComments, withSpecComments } from "./batch-messages.js";
 import {
   type BatchProgress,
   batchProgress,
@@ -24,6 +24,15 @@ export interface BatchUpdateInput {
   change?: (meta: BatchMeta) => BatchMeta;
   /** Every comment on the batch issue, as read with it: its messages are recounted from them. */
   batchComments?: { comments: readonly CountableComment[]; botLogin: string };
+  /**
+   * Every comment on each SPEC whose comments were read in full, by number, and when GitHub created the batch issue:
+   * the SPEC messages are recounted.
+   */
+  specComments?: {
+    comments: ReadonlyMap<number, readonly CountableComment[]>;
+    botLogin: string;
+    since: string;
+  };
 }
 
 export interface BatchUpdate {
@@ -43,6 +52,12 @@ export interface BatchUpdate {
  */
 export function updateBatch(input: BatchUpdateInput): BatchUpdate {
   let changed = input.change ? input.change(structuredClone(input.meta)) : structuredClone(input.meta);
+  if (input.specComments)
+    changed = withSpecComments(changed, input.specComments.comments, {
+      botLogin: input.specComments.botLogin,
+      bots: input.config.bots,
+      since: input.specComments.since,
+    });
   if (input.batchComments)
     changed = withBatchComments(changed, input.batchComments.comments, {
       botLogin: input.batchComments.botLogin,

@@ -11,6 +11,10 @@ export interface SpecState extends IssueRecord {
   assigneeIds: Map<string, string>;
   /** The issue whose sub-issue it is (its batch, for a SPEC that isn't shared). */
   parent: number | null;
+  /** Every comment on the SPEC (its batch's SPEC messages are recounted from them); absent when not read. */
+  comments?: CountableComment[];
+  /** Where the comments continue when the SPEC has more than one page of them. */
+  commentsAfter?: string | null;
 }
 
 export interface BatchState {
@@ -26,6 +30,8 @@ export interface BatchState {
   comments?: CountableComment[];
   /** Where the comments continue when the issue has more than one page of them (read by `readBatchStates`). */
   commentsAfter?: string | null;
+  /** When GitHub created the issue, read with its SPECs' comments (their messages count from then on). */
+  createdAt?: string;
 }
 
 /** What one event needs: the batches it touches, their SPECs, and the ids of the labels it may write. */
@@ -43,11 +49,15 @@ const SPEC_FIELDS = `id databaseId number title body state stateReason createdAt
     assignees(first: 20) { nodes { id login } }
     parent { number }`;
 export const COMMENT_PAGE = `pageInfo { hasNextPage endCursor }
-      nodes { databaseId authorAssociation author { __typename login } }`;
-const BATCH_FIELDS = `id number state body
+      nodes { databaseId createdAt authorAssociation author { __typename login } }`;
+const BATCH_FIELDS = `id number state body createdAt
     labels(first: 50) { nodes { name } }
     subIssues(first: 100) { nodes { number } }
     comments(first: 100) { ${COMMENT_PAGE} }`;
+
+/** A SPEC's comments, read when its batch's SPEC messages are recounted (`/batch sync`, the reconcile sweep). */
+const SPEC_COMMENTS = `
+    messages: comments(first: 100) { ${COMMENT_PAGE} }`;
 
 /** The comments of an issue after the first page. */
 export const BATCH_COMMENTS_QUERY = `query BatchbotBatchComments($id: ID!, $cursor: String) {
@@ -56,6 +66,7 @@ export const BATCH_COMMENTS_QUERY = `query BatchbotBatchComments($id: ID!, $curs
 
 interface CommentNode {
   databaseId: number | null;
+  createdAt?: string | null;
   authorAssociation: string;
   author: { __typename: string; login: string } | null;
 }
@@ -79,6 +90,7 @@ interface SpecNode {
   labels: { nodes: Array<{ name: string }> } | null;
   assignees: { nodes: Array<{ id: string; login: string }> } | null;
   parent: { number: number } | null;
+  messages?: CommentPage | null;
 }
 
 interface BatchNode {
@@ -89,6 +101,7 @@ interface BatchNode {
   labels: { nodes: Array<{ name: string }> } | null;
   subIssues: { nodes: Array<{ number: number }> } | null;
   comments: CommentPage | null;
+  createdAt?: string;
 }
 
 function labelHeader(labelCount: number) {
@@ -101,7 +114,12 @@ function labelHeader(labelCount: number) {
 }
 
 /** Batch issues (`b0`, ...) and SPECs (`s0`, ...) by number, with label ids, in one document. */
-export function batchStatesDocument(batchCount: number, specCount: number, labelCount: number): string {
+export function batchStatesDocument(
+  batchCount: number,
+  specCount: number,
+  labelCount: number,
+  specComments = false,
+): string {
   const labels = labelHeader(labelCount);
   const variables = [
     ...Array.from({ length: batchCount }, (_, i) => `, $b${i}: Int!`),
@@ -109,7 +127,10 @@ export function batchStatesDocument(batchCount: number, specCount: number, label
   ].join("");
   const fields = [
     ...Array.from({ length: batchCount }, (_, i) => `    b${i}: issue(number: $b${i}) { ${BATCH_FIELDS} }`),
-    ...Array.from({ length: specCount }, (_, i) => `    s${i}: issue(number: $s${i}) { ${SPEC_FIELDS} }`),
+    ...Array.from(
+      { length: specCount },
+      (_, i) => `    s${i}: issue(number: $s${i}) { ${SPEC_FIELDS}${specComments ? SPEC_COMMENTS : ""} }`,
+    ),
   ].join("\n");
   return `query BatchbotBatchStates($owner: String!, $name: String!${labels.variables}${variables}) {
   repository(owner: $owner, name: $name) {
@@ -154,6 +175,7 @@ function toSpecState(node: SpecNode): SpecState {
     ...toIssueRecord({ ...node, assignees: node.assignees }),
     assigneeIds: new Map(nodesOf(node.assignees).map((a) => [a.login.toLowerCase(), a.id])),
     parent: node.parent?.number ?? null,
+    ...(node.messages ? commentsOf(node.messages) : {}),
   };
 }
 
@@ -167,6 +189,7 @@ function toBatchState(node: BatchNode): BatchState {
     meta: decodeBatchMeta(node.body),
     subIssues: new Set(nodesOf(node.subIssues).map((s) => s.number)),
     ...(node.comments ? commentsOf(node.comments) : {}),
+    ...(node.createdAt ? { createdAt: node.createdAt } : {}),
   };
 }
 
@@ -182,6 +205,7 @@ function toCountable(node: CommentNode): CountableComment | null {
     id: node.databaseId,
     author: author && login ? { login, type: author.__typename } : null,
     association: node.authorAssociation,
+    ...(node.createdAt ? { createdAt: node.createdAt } : {}),
   };
 }
 
@@ -192,27 +216,43 @@ export function commentsOf(page: CommentPage): Pick<BatchState, "comments" | "co
   };
 }
 
+/** Pages of comments on an issue (a batch issue or a SPEC) beyond what was read. */
+type WithComments = { id: string; comments?: CountableComment[]; commentsAfter?: string | null };
+
+/** The rest of one issue's comments: one request per 100 more. */
+async function readRest(octokit: GitHub, snapshot: BatchSnapshot, issue: WithComments): Promise<void> {
+  while (issue.commentsAfter) {
+    snapshot.requests++;
+    const data = await octokit.graphql<{ node: { comments?: CommentPage } | null }>(BATCH_COMMENTS_QUERY, {
+      id: issue.id,
+      cursor: issue.commentsAfter,
+    });
+    const page = data.node?.comments;
+    if (!page) {
+      issue.commentsAfter = null;
+      break;
+    }
+    const more = commentsOf(page);
+    issue.comments = [...(issue.comments ?? []), ...(more.comments ?? [])];
+    issue.commentsAfter = more.commentsAfter ?? null;
+  }
+}
+
 /**
- * The rest of the comments of each open batch issue with more than 100 of them: one request per 100 more. Issues
- * with the batch label and no metadata, and closed batches, are left as read.
+ * The rest of the comments of each open batch issue with more than 100 of them, and of each SPEC of an open batch
+ * whose comments were read and go on: one request per 100 more. Issues with the batch label and no metadata, and
+ * closed batches (and their SPECs), are left as read.
  */
 export async function readMoreComments(octokit: GitHub, snapshot: BatchSnapshot): Promise<void> {
+  const specs = new Set<number>();
   for (const batch of snapshot.batches.values()) {
-    while (batch.commentsAfter && batch.meta && batch.state === "OPEN") {
-      snapshot.requests++;
-      const data = await octokit.graphql<{ node: { comments?: CommentPage } | null }>(BATCH_COMMENTS_QUERY, {
-        id: batch.id,
-        cursor: batch.commentsAfter,
-      });
-      const page = data.node?.comments;
-      if (!page) {
-        batch.commentsAfter = null;
-        break;
-      }
-      const more = commentsOf(page);
-      batch.comments = [...(batch.comments ?? []), ...(more.comments ?? [])];
-      batch.commentsAfter = more.commentsAfter ?? null;
-    }
+    if (!batch.meta || batch.state !== "OPEN") continue;
+    await readRest(octokit, snapshot, batch);
+    for (const n of batch.meta.specs) specs.add(n);
+  }
+  for (const n of specs) {
+    const spec = snapshot.specs.get(n);
+    if (spec) await readRest(octokit, snapshot, spec);
   }
 }
 
@@ -229,14 +269,16 @@ const isIssue = (node: unknown): node is { number: number } =>
   !!node && typeof (node as { number?: unknown }).number === "number";
 
 /**
- * Batch issues and SPECs by number, 50 of them per request (one request for a batch and its SPECs). An issue that
- * doesn't exist (deleted, transferred, a pull request) is simply missing from the result.
+ * Batch issues and SPECs by number, 50 of them per request (one request for a batch and its SPECs), with the SPECs'
+ * comments when asked (`specComments`). An issue that doesn't exist (deleted, transferred, a pull request) is simply
+ * missing from the result.
  */
 export async function readBatchStates(
   octokit: GitHub,
   repo: RepoRef,
   numbers: { batches: readonly number[]; specs: readonly number[] },
   labelNames: readonly string[],
+  what: { specComments?: boolean } = {},
 ): Promise<BatchSnapshot> {
   const snapshot = emptySnapshot();
   const items = [
@@ -256,7 +298,7 @@ export async function readBatchStates(
     snapshot.requests++;
     const { data } = await graphqlPartial<{ repository: RepositoryData }>(
       octokit,
-      batchStatesDocument(batches.length, specs.length, labelNames.length),
+      batchStatesDocument(batches.length, specs.length, labelNames.length, what.specComments),
       variables,
     );
     const repository = data?.repository ?? null;

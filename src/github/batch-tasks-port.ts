@@ -15,7 +15,8 @@ export function batchTasksGitHub(octokit: GitHub, repo: RepoRef) {
     readBatchStates: (
       numbers: { batches: readonly number[]; specs: readonly number[] },
       labels: readonly string[],
-    ) => readBatchStates(octokit, repo, numbers, labels),
+      what: { specComments?: boolean } = {},
+    ) => readBatchStates(octokit, repo, numbers, labels, what),
     readBatches: (batchLabel: string) => readBatches(octokit, repo, batchLabel),
     runMutations: (mutations: readonly Mutation[]) => runMutations(octokit, mutations),
   };

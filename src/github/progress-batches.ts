@@ -29,14 +29,20 @@ export function batchSnapshotFromProgress(progress: ProgressSnapshot): BatchSnap
         },
       ]),
     ),
-    specs: new Map(progress.specs.map((s) => [s.number, { ...s, assigneeIds: new Map(), parent: null }])),
+    specs: new Map(
+      progress.specs.map((s) => [
+        s.number,
+        { ...s, assigneeIds: new Map(), parent: null, ...progress.specComments?.get(s.number) },
+      ]),
+    ),
     requests: progress.requests,
   };
 }
 
 /**
  * The progress read shared by batch tasks and the board and dashboard: every page of it (with the board when
- * `project` is given, and the batch issues' comments), then the comments of open batch issues beyond their first 100.
+ * `project` is given, and the comments of batch issues and SPECs), then the comments of open batch issues, and of
+ * their SPECs, beyond their first 100.
  * Batch tasks take `batches`; the board and the dashboard take `progress`.
  */
 export async function readSharedProgress(

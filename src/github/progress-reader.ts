@@ -37,12 +37,14 @@ export const PROGRESS_QUERY = /* GraphQL */ `
           ${ISSUE_RECORD_FIELDS}
           timelineItems(itemTypes: [LABELED_EVENT], first: 100) { nodes { ... on LabeledEvent { label { name } } } }
           ${PROJECT_ITEMS_SELECTION}
+          messages: comments(first: 100) @include(if: $withComments) { ${COMMENT_PAGE} }
         }
       }
       batches: issues(first: 100, after: $batchCursor, labels: [$batchLabel], orderBy: { field: CREATED_AT, direction: ASC }) @include(if: $withBatches) {
         pageInfo { hasNextPage endCursor }
         nodes {
           id number state title body ${PROJECT_ITEMS_SELECTION}
+          createdAt @include(if: $withComments)
           comments(first: 100) @include(if: $withComments) { ${COMMENT_PAGE} }
         }
       }
@@ -67,12 +69,15 @@ interface ProgressPage {
         IssueNode & {
           timelineItems: { nodes: Array<{ label?: { name: string } } | null> };
           projectItems?: ProjectItemsNode;
+          messages?: CommentPage | null;
         }
       >;
     };
     batches?: {
       pageInfo: PageInfo;
-      nodes: Array<BatchNode & { projectItems?: ProjectItemsNode; comments?: CommentPage | null }>;
+      nodes: Array<
+        BatchNode & { projectItems?: ProjectItemsNode; comments?: CommentPage | null; createdAt?: string }
+      >;
     };
   } | null;
   projectOwner?: ProjectOwnerNode | null;
@@ -109,7 +114,9 @@ export interface ProgressSnapshot {
   /** Items of the project by content (issue) node id. */
   items: Map<string, BoardItem>;
   /** The first 100 comments of each batch issue, by number, when asked for (`batchComments`: batch tasks count them). */
-  batchComments: Map<number, Pick<BatchState, "comments" | "commentsAfter">>;
+  batchComments: Map<number, Pick<BatchState, "comments" | "commentsAfter" | "createdAt">>;
+  /** The first 100 comments of each SPEC, by number, when asked for (`batchComments`: batch tasks count them). */
+  specComments?: Map<number, Pick<BatchState, "comments" | "commentsAfter">>;
   requests: number;
 }
 
@@ -125,6 +132,7 @@ function emptyProgress(): ProgressSnapshot {
     projectProblem: null,
     items: new Map(),
     batchComments: new Map(),
+    specComments: new Map(),
     requests: 0,
   };
 }
@@ -140,18 +148,22 @@ function collectPage(
     const item = projectId ? boardItemOf(items, projectId) : null;
     if (item) snapshot.items.set(contentId, item);
   };
-  for (const node of nodesOf(repository.specs)) {
+  for (const { messages, ...node } of nodesOf(repository.specs)) {
     snapshot.specs.push(toIssueRecord(node));
+    if (messages) {
+      snapshot.specComments ??= new Map();
+      snapshot.specComments.set(node.number, commentsOf(messages));
+    }
     if (nodesOf(node.timelineItems).some((e) => e.label?.name.toLowerCase() === changesRequested))
       snapshot.changesRequestedEver.add(node.number);
     keepItem(node.id, node.projectItems);
   }
-  for (const { projectItems, comments, ...node } of nodesOf(repository.batches)) {
+  for (const { projectItems, comments, createdAt, ...node } of nodesOf(repository.batches)) {
     const batch = batchIssueOf(node);
     if (!batch) continue;
     snapshot.batches.push(batch);
     keepItem(node.id, projectItems);
-    if (comments) snapshot.batchComments.set(batch.number, commentsOf(comments));
+    if (comments) snapshot.batchComments.set(batch.number, { ...commentsOf(comments), createdAt });
   }
 }
 

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { decodeBatchMeta } from "../../src/domain/batch.js";
 import { parseConfig } from "../../src/domain/config.js";
 import { isProgressRelevant } from "../../src/features/board-and-dashboard/events.js";
 import type { IssuesPayload } from "../../src/features/shared/issue-payload.js";
@@ -205,7 +206,15 @@ describe("commands", () => {
     const again = replies()[1]!.body;
     expect(again).toContain("- Labels: all right");
     expect(again).toContain("- Board (project 3 of acme): all right");
-    expect(again).toMatch(/- Dashboard: #\d+ already up to date/);
+    // The second `/batch sync`, a maintainer's comment on SPEC #1, is a message of #1's batch (issue 13): the sync's
+    // recount of the SPECs' comments counts it in that batch alone, and the dashboard shows the new count.
+    const first = batchOf(1);
+    expect(again).toContain(`- Batch issues: #${first} brought up to date (of 6 open)`);
+    expect(again).toMatch(/- Dashboard: #\d+ brought up to date/);
+    const syncs = h.fake.issue(REPO, 1).comments.filter((c) => c.author === "alice");
+    expect(decodeBatchMeta(h.fake.issue(REPO, first).body)!.messages?.onSpecs).toEqual(
+      syncs.map((c) => c.databaseId),
+    );
   });
 
   it("/batch sync lists what the board lacks", async () => {
@@ -272,3 +281,12 @@ describe("config check", () => {
     expect(run!.output.summary).toContain("Could not resolve to a ProjectV2 with the number 9.");
   });
 });
+
+/** The number of the batch issue whose task list holds SPEC `spec`. */
+function batchOf(spec: number): number {
+  const batch = [...h.fake.repo(REPO).issues.values()].find((i) =>
+    decodeBatchMeta(i.body)?.specs.includes(spec),
+  );
+  if (!batch) throw new Error(`no batch holds #${spec}`);
+  return batch.number;
+}

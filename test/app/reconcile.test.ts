@@ -172,10 +172,9 @@ async function afterPlanning(drop: number | null): Promise<string[]> {
     issue.closedBy = by;
   };
   // #1, approved by B1 and B2, is closed by its agent: #2 ready, #1 ticked in its batch and Done on the board.
-  // (The approvals are commands, answered where they were given: the gate labelled #1 validated then.)
-  h.fake.addComment(R, 1, "alice", "/batch approve b1");
-  h.fake.addComment(R, 1, "bob", "/batch approve b2");
-  h.fake.issue(R, 1).labels.push("validated");
+  // (The approvals are commands, answered where they were given, and messages of #1's batch.)
+  await h.receive("issue_comment", h.commentEvent(R, 1, "alice", "/batch approve b1"));
+  await h.receive("issue_comment", h.commentEvent(R, 1, "bob", "/batch approve b2"));
   close(1, "COMPLETED", "db-opus");
   await deliver("issues", h.issueEvent(R, 1, "closed", { sender: "db-opus" }));
   // #4's dependency on #3 is dropped from its body: ready.
@@ -202,6 +201,12 @@ async function afterPlanning(drop: number | null): Promise<string[]> {
   // #2 is not needed any more.
   close(2, "NOT_PLANNED", "lead");
   await deliver("issues", h.issueEvent(R, 2, "closed", { sender: "lead" }));
+  // The API agent asks on its SPEC #6: a message of its batch, counted on a SPEC.
+  await deliver("issue_comment", h.commentEvent(R, 6, "api-opus", "Is the v2 endpoint in scope?"));
+  // The lead's answer on #6 (delivered) is deleted again: no message any more.
+  const answer = h.commentEvent(R, 6, "lead", "Yes, both.");
+  await h.receive("issue_comment", answer);
+  await deliver("issue_comment", commentDeletedEvent(h, R, 6, answer.comment.id));
   // The API agent writes on its batch issue: a message of the batch.
   const api = batchOf("api-opus");
   await deliver("issue_comment", h.commentEvent(R, api, "api-opus", "Starting with #6."));
@@ -292,12 +297,16 @@ describe("a dropped delivery is repaired by the next sweep", () => {
       "pull_request.edited #20",
       "issues.labeled #3",
       "issues.closed #2",
+      "issue_comment.created #6",
+      "issue_comment.deleted #6",
       `issue_comment.created #${batchOf("api-opus")}`,
       `issue_comment.deleted #${batchOf("docs-opus")}`,
     ]);
-    // The batches count their messages: the assignment and the agent's comment; the deleted comment is none.
+    // The batches count their messages: the assignment and the agent's comments (on its batch issue and on its
+    // SPEC); the deleted comments are none.
     const messages = (agent: string) => decodeBatchMeta(h.fake.issue(R, batchOf(agent)).body)!.messages;
-    expect(messages("api-opus")?.total).toBe(2);
+    expect(messages("api-opus")?.total).toBe(3);
+    expect(messages("api-opus")?.onSpecs).toHaveLength(1);
     expect(messages("docs-opus")?.total).toBe(1);
     for (let drop = 0; drop < names.length; drop++) {
       h.fake.uninstall();
@@ -334,6 +343,27 @@ describe("the sweep's reads with batches and a board (issue 17.4)", () => {
     ]);
   });
 
+  it("a SPEC with more than 100 comments costs one more read per 100, and each of its messages counts", async () => {
+    await planned();
+    sweep(await h.jobs.reconcile());
+    const api = batchOf("api-opus");
+    // 150 comments of the API agent on its SPEC #6, none delivered.
+    for (let i = 0; i < 150; i++) h.fake.addComment(R, 6, "api-opus", `Note ${i}.`);
+    const repaired = sweep(await h.jobs.reconcile());
+    expect(repaired.repositories).toMatchObject([{ outcome: "repaired", repairs: { batch_messages: 1 } }]);
+    expect(decodeBatchMeta(h.fake.issue(R, api).body)!.messages?.total).toBe(151);
+    h.fake.reset();
+    const report = sweep(await h.jobs.reconcile());
+    expect(report.repositories).toMatchObject([{ outcome: "clean", writes: 0 }]);
+    const graphql = repoRequests()
+      .filter((r) => r.path === "/graphql")
+      .map((r) => r.operation);
+    expect(graphql.filter((o) => o !== "BatchbotRegistry" && !o?.startsWith("BatchbotGate"))).toEqual([
+      "BatchbotProgress",
+      "BatchbotBatchComments",
+    ]);
+  });
+
   it("a batch issue left behind (its SPEC's delivery dropped) is repaired from that read, the board with it", async () => {
     const { project, board } = await planned();
     sweep(await h.jobs.reconcile());
@@ -350,5 +380,46 @@ describe("the sweep's reads with batches and a board (issue 17.4)", () => {
     const graphqlReads = repoRequests().filter((r) => r.path === "/graphql" && r.kind === "read");
     expect(graphqlReads.filter((r) => r.operation === "BatchbotProgress")).toHaveLength(1);
     expect(graphqlReads.map((r) => r.operation)).not.toContain("BatchbotBatchStates");
+  });
+});
+
+describe("SPEC messages without a board or a dashboard (issue 13)", () => {
+  it("a SPEC comment whose delivery was lost is counted by one sweep from the batch read, then nothing is written", async () => {
+    h = createHarness();
+    const repo = h.fake.repo(R);
+    repo.files.set(
+      ".github/batch.yml",
+      [
+        "agents:",
+        "  - login: api-opus",
+        "    domains: [api]",
+        "validation:",
+        "  b1: [alice]",
+        "dashboard:",
+        "  enabled: false",
+        "",
+      ].join("\n"),
+    );
+    for (const login of ["lead", "alice"]) repo.collaborators.set(login, "maintain");
+    repo.collaborators.set("api-opus", "write");
+    for (const n of [1, 2]) {
+      h.fake.addIssue(R, { number: n, title: `SPEC ${n}`, labels: ["spec", "domain:api"] });
+      await h.receive("issues", h.issueEvent(R, n, "opened"));
+    }
+    const planning = h.fake.addIssue(R, { number: 5, title: "Sprint planning" }).number;
+    await h.receive("issue_comment", h.commentEvent(R, planning, "lead", "/batch assign"));
+    const api = batchOf("api-opus");
+    sweep(await h.jobs.reconcile());
+    // The agent's comment on its SPEC #2, and a stranger's, never delivered.
+    h.fake.addComment(R, 2, "api-opus", "Is the v2 endpoint in scope?");
+    h.fake.addComment(R, 2, "someone", "+1").authorAssociation = "NONE";
+    h.fake.reset();
+    const repaired = sweep(await h.jobs.reconcile());
+    expect(repaired.repositories).toMatchObject([{ outcome: "repaired", repairs: { batch_messages: 1 } }]);
+    expect(repoRequests().map((r) => r.operation)).not.toContain("BatchbotProgress");
+    expect(decodeBatchMeta(h.fake.issue(R, api).body)!.messages).toMatchObject({ total: 2 });
+    h.fake.reset();
+    const clean = sweep(await h.jobs.reconcile());
+    expect(clean.repositories).toMatchObject([{ outcome: "clean", writes: 0 }]);
   });
 });

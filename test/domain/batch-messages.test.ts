@@ -6,6 +6,7 @@ import {
   countsAsMessage,
   uncountSpecComment,
   withBatchComments,
+  withSpecComments,
 } from "../../src/domain/batch-messages.js";
 
 const rule = { agent: "alice", botLogin: "batchbot", bots: ["ci[bot]"] };
@@ -64,5 +65,64 @@ describe("the count is derived from the batch issue's comments", () => {
     const once = countSpecComment(meta, 7);
     expect(countSpecComment(once, 7)).toEqual(once);
     expect(uncountSpecComment(once, 7).messages).toEqual({ counted: [], total: 0 });
+  });
+});
+
+describe("the SPEC messages are derived from the SPECs' comments (the sweep's read)", () => {
+  const since = "2026-11-25T10:00:00Z";
+  const at = (c: CountableComment, createdAt: string): CountableComment => ({ ...c, createdAt });
+  const two: BatchMeta = { ...meta, specs: [1, 2] };
+  const specRule = { botLogin: "batchbot", bots: ["ci[bot]"], since };
+
+  it("counts the agent's and maintainers' comments on the SPECs in the task list since the batch issue exists", () => {
+    const comments = new Map([
+      [
+        1,
+        [
+          at(comment(11, "alice"), "2026-11-25T10:05:00Z"),
+          at(comment(12, "lead", "OWNER"), "2026-11-25T09:59:59Z"), // before the batch: not a message of it
+          at(comment(13, "batchbot[bot]", "NONE", "Bot"), "2026-11-25T10:06:00Z"),
+        ],
+      ],
+      [2, [at(comment(21, "someone", "CONTRIBUTOR"), "2026-11-25T10:07:00Z"), at(comment(22, null), since)]],
+      [3, [at(comment(31, "alice"), "2026-11-25T10:08:00Z")]], // a released SPEC: no longer the batch's
+    ]);
+    const base = withBatchComments(two, [comment(5, "alice")], rule);
+    const derived = withSpecComments(base, comments, specRule);
+    expect(derived.messages).toEqual({ counted: [5, 11], onSpecs: [11], total: 0 });
+    // The same comments again change nothing (the sweep writes nothing).
+    expect(withSpecComments(derived, comments, specRule)).toEqual(derived);
+  });
+
+  it("repairs a lost created and a lost deleted delivery, in the order events count them", () => {
+    const comments = new Map([
+      [1, [at(comment(40, "alice"), "2026-11-25T11:00:00Z")]],
+      [2, [at(comment(30, "lead", "MEMBER"), "2026-11-25T11:00:00Z")]],
+    ]);
+    // #40's delivery was lost; #99 was deleted with its delivery lost.
+    const counted = countSpecComment(countSpecComment(two, 99), 30);
+    const derived = withSpecComments(counted, comments, specRule);
+    expect(derived.messages).toEqual({ counted: [30, 40], onSpecs: [30, 40], total: 0 });
+    // Had the events all arrived, they'd have counted the same.
+    expect(countSpecComment(countSpecComment(two, 40), 30).messages).toEqual(derived.messages);
+    // The last counted comment deleted: no SPEC messages left.
+    expect(
+      withSpecComments(
+        derived,
+        new Map([
+          [1, []],
+          [2, []],
+        ]),
+        specRule,
+      ).messages,
+    ).toEqual({
+      counted: [],
+      total: 0,
+    });
+  });
+
+  it("leaves the count alone when some SPEC's comments were not read in full", () => {
+    const counted = countSpecComment(two, 7);
+    expect(withSpecComments(counted, new Map([[1, []]]), specRule)).toBe(counted);
   });
 });

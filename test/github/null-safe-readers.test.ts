@@ -6,6 +6,7 @@ import {
   readBatchStates,
   readMoreComments,
   readSpecBatches,
+  type SpecState,
 } from "../../src/github/batch-progress-reader.js";
 import { readBatches } from "../../src/github/batch-reader.js";
 import { lookupAssignable, readBatchLinks } from "../../src/github/batch-writer.js";
@@ -81,8 +82,16 @@ const READERS: Record<string, (octokit: GitHub) => Promise<unknown>> = {
   lookupAssignable: (o) => lookupAssignable(o, repo, ["alice", "bob"]),
   readKnowledgeIssues: (o) => readKnowledgeIssues(o, repo, "knowledge"),
   readBatchStates: (o) => readBatchStates(o, repo, { batches: [50], specs: [1, 2] }, ["validated"]),
+  readBatchStatesWithSpecComments: (o) =>
+    readBatchStates(o, repo, { batches: [50], specs: [1, 2] }, [], { specComments: true }),
   readSpecBatches: (o) => readSpecBatches(o, repo, [1, 2], ["validated"]),
   readMoreComments: (o) => readMoreComments(o, batchWithManyComments()),
+  readMoreSpecComments: (o) => {
+    const snapshot = batchWithManyComments();
+    const spec = { id: "I_1", number: 1, comments: [], commentsAfter: "cursor" };
+    snapshot.specs.set(1, spec as unknown as SpecState);
+    return readMoreComments(o, snapshot);
+  },
   readDriveGuards: (o) => readDriveGuards(o, repo, ["I_1", "I_2"], "batch-dashboard", "batchbot"),
   findCopilot: (o) => findCopilot(o, repo),
   readPullRequestGate: (o) => readPullRequestGate(gate(o), 10, [1, 2], "e2e"),

@@ -72,7 +72,7 @@ export function batchTasksSyncStep(deps: AppDeps): SyncStep {
         rt,
         deps.lock,
         { kind: "batch", number: batch.number, specs: batch.meta.specs },
-        {},
+        { specComments: true },
         batchTasksPortOf(rt, shared),
       );
       shared?.applyBatchWrites(result);

@@ -1,4 +1,5 @@
 import { type BatchMeta, encodeBatchMeta } from "../../domain/batch.js";
+import type { CountableComment } from "../../domain/batch-messages.js";
 import type { ReportText } from "../../domain/batch-report.js";
 import { type BatchUpdate, updateBatch } from "../../domain/batch-update.js";
 import { escapeMentions, quietMention } from "../../domain/mention-escape.js";
@@ -112,6 +113,8 @@ export interface RefreshOptions {
   labels?: readonly string[];
   /** More SPECs to read along (named by a discovery). */
   specs?: readonly number[];
+  /** Read the SPECs' comments too, to recount the SPEC messages (`/batch sync`, the reconcile sweep). */
+  specComments?: boolean;
 }
 
 export interface RefreshedBatch {
@@ -153,7 +156,7 @@ export async function refreshBatches(
       (b) => b.state === "OPEN" && b.meta && concerns(target, { number: b.number, meta: b.meta }),
     );
     if (!batches.length) return result;
-    await readMissingSpecs(port, snapshot, batches, result);
+    await readMissingSpecs(port, snapshot, batches, result, !!options.specComments);
 
     const missingLabels = labelNames.filter((n) => !snapshot.labelIds.has(n.toLowerCase()));
     if (missingLabels.length) {
@@ -186,10 +189,11 @@ async function readMissingSpecs(
   snapshot: BatchSnapshot,
   batches: readonly BatchState[],
   result: RefreshResult,
+  specComments: boolean,
 ): Promise<void> {
   const missing = new Set(batches.flatMap((b) => b.meta!.specs).filter((n) => !snapshot.specs.has(n)));
   if (!missing.size) return;
-  const more = await port.readBatchStates({ batches: [], specs: [...missing] }, []);
+  const more = await port.readBatchStates({ batches: [], specs: [...missing] }, [], { specComments });
   result.reads += more.requests;
   mergeSnapshots(snapshot, { ...more, requests: 0 });
 }
@@ -219,6 +223,15 @@ function planUpdates(
       text: REPORT_TEXT,
       ...(options.change ? { change: (meta: BatchMeta) => options.change!(meta, at) } : {}),
       ...(batch.comments ? { batchComments: { comments: batch.comments, botLogin: rt.botLogin } } : {}),
+      ...(batch.createdAt
+        ? {
+            specComments: {
+              comments: specCommentsOf(snapshot),
+              botLogin: rt.botLogin,
+              since: batch.createdAt,
+            },
+          }
+        : {}),
     });
     const refreshed = { number: batch.number, id: batch.id, update };
     result.batches.push(refreshed);
@@ -234,6 +247,14 @@ function planUpdates(
   }
   if (extra.length) result.progressChanged = true;
   return [...mutations, ...extra];
+}
+
+/** The comments of each SPEC the read brought in full (the sweep's progress read brings them; events' reads don't). */
+function specCommentsOf(snapshot: BatchSnapshot): Map<number, CountableComment[]> {
+  const comments = new Map<number, CountableComment[]>();
+  for (const [n, spec] of snapshot.specs)
+    if (spec.comments && !spec.commentsAfter) comments.set(n, spec.comments);
+  return comments;
 }
 
 /** The planned writes in one request (per 50); a batch whose close GitHub refused is not completed. */
@@ -277,6 +298,7 @@ async function readTarget(
     return port.readBatchStates(
       { batches: [target.number], specs: [...target.specs, ...extraSpecs] },
       labels,
+      { specComments: !!options.specComments },
     );
   const snapshot = await port.readSpecBatches(target.numbers, labels);
   const inOpenParent = (number: number) => {

@@ -13,7 +13,8 @@ import { countComment, lifecyclePortOf } from "./run.js";
  * `issue_comment.created|deleted`: the messages exchanged for each open batch. Comments of the agent and of
  * maintainers on an open batch issue and on its SPECs are counted in the batch's report. On the batch issue the
  * count is recounted from all its comments (read with the batch), so a lost delivery is made good by the next
- * write; on a SPEC the comment is counted by id. A lifecycle command (`commandNames`) on its batch issue is
+ * write; on a SPEC the comment is counted by id, and recounted from the SPECs' comments by `/batch sync` and the
+ * reconcile sweep (`withSpecComments`), which put right a lost delivery. A lifecycle command (`commandNames`) on its batch issue is
  * counted by the command's own write.
  */
 export function countMessages(deps: AppDeps, commandNames: ReadonlySet<string>) {
