@@ -150,6 +150,10 @@ async function messagesAndSweep(): Promise<BenchRow[]> {
   h.fake.reset();
   await h.jobs.reconcile();
   const repair = repositoryRequests(h);
+  h.fake.addComment(R, 2, "agent", "A comment on a SPEC whose delivery was lost.");
+  h.fake.reset();
+  await h.jobs.reconcile();
+  const specRepair = repositoryRequests(h);
   h.fake.uninstall();
   return [
     {
@@ -163,6 +167,12 @@ async function messagesAndSweep(): Promise<BenchRow[]> {
       value: `${clean.reads} reads, ${clean.writes} writes / ${repair.reads} reads, ${repair.writes} writes`,
       target: "unchanged ≤ 9 reads (8 + 1 per open batch), 0 writes; repair 1 write",
       ok: clean.reads <= 9 && clean.writes === 0 && repair.reads === clean.reads && repair.writes === 1,
+    },
+    {
+      name: "budget: reconcile sweep, 600 SPECs and 1 open batch, after a lost comment on a SPEC",
+      value: `${specRepair.reads} reads, ${specRepair.writes} writes`,
+      target: "as many reads as unchanged, 1 write",
+      ok: specRepair.reads === clean.reads && specRepair.writes === 1,
     },
   ];
 }
