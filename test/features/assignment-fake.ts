@@ -10,6 +10,7 @@ import type { CopilotAssignment } from "../../src/github/copilot.js";
 import type { DriveGuards } from "../../src/github/drive-guards-reader.js";
 import type { Mutation, MutationOutcome } from "../../src/github/mutations.js";
 import { issueOf } from "../helpers/specs.js";
+import { unitRuntime } from "../helpers/unit-runtime.js";
 
 /**
  * A repository in memory, as the assignment and agent-driver ports see it: SPECs, batch issues with their links,
@@ -64,14 +65,7 @@ export function memoryRepo(specs: IssueRecord[], assignable: string[]): MemoryRe
 
 /** A runtime whose GitHub client refuses every call: the workhorses must go through their port. */
 export function runtimeOf(config: BatchConfig): Runtime {
-  return {
-    octokit: new Proxy({}, { get: () => () => Promise.reject(new Error("no GitHub in unit tests")) }),
-    repo: { owner: "acme", repo: "specs" },
-    config,
-    botLogin: "batchbot[bot]",
-    hosts: ["github.com"],
-    log: { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined },
-  } as unknown as Runtime;
+  return unitRuntime(config, { owner: "acme", repo: "specs" });
 }
 
 /** Posts batchbot's reply to a command as the command handler does. */

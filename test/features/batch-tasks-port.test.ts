@@ -1,24 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { type BatchMeta, encodeBatchMeta } from "../../src/domain/batch.js";
-import { parseConfig } from "../../src/domain/config.js";
 import { type BatchTasksPort, refreshBatches } from "../../src/features/batch-tasks/run.js";
-import type { Runtime } from "../../src/features/shared/runtime.js";
 import type { BatchSnapshot, BatchState, SpecState } from "../../src/github/batch-progress-reader.js";
 import type { Mutation } from "../../src/github/mutations.js";
 import { LocalLock } from "../../src/infra/lock.js";
+import { testConfig, unitRuntime } from "../helpers/unit-runtime.js";
 
-const parsed = parseConfig({});
-if (!parsed.ok) throw new Error("the default configuration is valid");
-const config = parsed.config;
-
-const rt = {
-  octokit: new Proxy({}, { get: () => () => Promise.reject(new Error("no GitHub in unit tests")) }),
-  repo: { owner: "o", repo: "r" },
-  config,
-  botLogin: "batchbot[bot]",
-  hosts: ["github.com"],
-  log: console,
-} as unknown as Runtime;
+const config = testConfig();
+const rt = unitRuntime(config);
 
 function spec(number: number, state: "OPEN" | "CLOSED", labels: string[] = [], parent: number | null = 10) {
   const s: SpecState = {

@@ -1,30 +1,20 @@
-import { pino } from "pino";
 import { describe, expect, it } from "vitest";
 import { type BatchIssue, type BatchMeta, encodeBatchMeta } from "../../src/domain/batch.js";
 import type { BoardField } from "../../src/domain/board-plan.js";
 import { BOARD_STATUSES } from "../../src/domain/board-state.js";
-import { parseConfig } from "../../src/domain/config.js";
 import { DASHBOARD_MARKER } from "../../src/domain/dashboard.js";
 import type { IssueRecord } from "../../src/domain/spec.js";
 import { type BoardAndDashboardPort, refreshProgress } from "../../src/features/board-and-dashboard/run.js";
 import type { Runtime } from "../../src/features/shared/runtime.js";
 import type { Mutation } from "../../src/github/mutations.js";
 import type { DashboardIssue, ProgressSnapshot } from "../../src/github/progress-reader.js";
+import { testConfig, unitRuntime } from "../helpers/unit-runtime.js";
 
 const NOW = new Date("2026-11-28T12:00:00Z");
 const BOT = "batchbot[bot]";
 
 function runtime(config: Record<string, unknown> = {}): Runtime {
-  const parsed = parseConfig(config);
-  if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
-  return {
-    octokit: new Proxy({}, { get: () => () => Promise.reject(new Error("no GitHub in unit tests")) }),
-    repo: { owner: "acme", repo: "specs" },
-    config: parsed.config,
-    botLogin: BOT,
-    hosts: ["github.com"],
-    log: pino({ level: "silent" }),
-  } as unknown as Runtime;
+  return unitRuntime(testConfig(config), { owner: "acme", repo: "specs" });
 }
 
 const WITH_BOARD = { project: { owner: "acme", number: 1 } };

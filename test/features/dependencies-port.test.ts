@@ -6,8 +6,8 @@ import {
   syncAfterChange,
   syncRepository,
 } from "../../src/features/dependencies/run.js";
-import type { Runtime } from "../../src/features/shared/runtime.js";
 import type { Mutation } from "../../src/github/mutations.js";
+import { unitRuntime } from "../helpers/unit-runtime.js";
 
 const parsed = parseConfig({});
 if (!parsed.ok) throw new Error("the default configuration is valid");
@@ -66,14 +66,7 @@ function port(issues: IssueRecord[], labels: string[] = [config.labels.blocked, 
   return { fake, written, links };
 }
 
-const rt = {
-  octokit: new Proxy({}, { get: () => () => Promise.reject(new Error("no GitHub in unit tests")) }),
-  repo: { owner: "o", repo: "r" },
-  config,
-  botLogin: "batchbot[bot]",
-  hosts: ["github.com"],
-  log: console,
-} as unknown as Runtime;
+const rt = unitRuntime(config);
 
 describe("syncAfterChange (workhorse, in-memory port)", () => {
   it("a new SPEC depending on an open one: labelled blocked, explained, its relation mirrored", async () => {

@@ -1,6 +1,5 @@
 import { type BatchMeta, decodeBatchMeta, encodeBatchMeta } from "../../src/domain/batch.js";
 import type { CountableComment } from "../../src/domain/batch-messages.js";
-import { parseConfig } from "../../src/domain/config.js";
 import type { LifecyclePort } from "../../src/features/lifecycle/run.js";
 import type { CommandContext } from "../../src/features/shared/command-registry.js";
 import type { Runtime } from "../../src/features/shared/runtime.js";
@@ -9,22 +8,12 @@ import type { KnowledgeIssue } from "../../src/github/knowledge-reader.js";
 import type { Mutation } from "../../src/github/mutations.js";
 import type { Permission } from "../../src/github/permissions.js";
 import { LocalLock } from "../../src/infra/lock.js";
+import { testConfig, unitRuntime } from "../helpers/unit-runtime.js";
 
-const parsed = parseConfig({});
-if (!parsed.ok) throw new Error("the default configuration is valid");
-export const config = parsed.config;
-
-const silent = { info() {}, warn() {}, error() {}, debug() {}, child: () => silent };
+export const config = testConfig();
 
 /** A runtime with no GitHub at all: every call must go through the port. */
-export const rt = {
-  octokit: new Proxy({}, { get: () => () => Promise.reject(new Error("no GitHub in unit tests")) }),
-  repo: { owner: "o", repo: "r" },
-  config,
-  botLogin: "batchbot[bot]",
-  hosts: ["github.com"],
-  log: silent,
-} as unknown as Runtime;
+export const rt = unitRuntime(config);
 
 export const AGENT = "agent";
 

@@ -1,4 +1,4 @@
-import { type BatchConfig, parseConfig } from "../../src/domain/config.js";
+import type { BatchConfig } from "../../src/domain/config.js";
 import type { GateReview } from "../../src/domain/quality-gate.js";
 import type { Stage, StageCommand } from "../../src/domain/stage-commands.js";
 import type { QualityGatePort } from "../../src/features/quality-gate/run.js";
@@ -6,24 +6,16 @@ import type { Runtime } from "../../src/features/shared/runtime.js";
 import type { CheckOutput, ExistingCheckRun } from "../../src/github/checks.js";
 import type { Mutation } from "../../src/github/mutations.js";
 import type { GateSnapshot, PullRequestView, SpecView } from "../../src/github/quality-gate-reader.js";
+import { unitRuntime as runtimeWithoutGitHub, testConfig } from "./unit-runtime.js";
 
 /** The gate's configuration in the unit tests: alice validates B1, bob B2. */
 export function gateConfig(): BatchConfig {
-  const parsed = parseConfig({ validation: { b1: ["alice"], b2: ["bob"] } });
-  if (!parsed.ok) throw new Error("the test configuration is valid");
-  return parsed.config;
+  return testConfig({ validation: { b1: ["alice"], b2: ["bob"] } });
 }
 
-/** A runtime whose GitHub client refuses every call: the workhorse must go through its port. */
+/** A runtime whose GitHub client refuses every call, with the gate's configuration by default. */
 export function unitRuntime(config: BatchConfig = gateConfig()): Runtime {
-  return {
-    octokit: new Proxy({}, { get: () => () => Promise.reject(new Error("no GitHub in unit tests")) }),
-    repo: { owner: "o", repo: "r" },
-    config,
-    botLogin: "batchbot[bot]",
-    hosts: ["github.com"],
-    log: console,
-  } as unknown as Runtime;
+  return runtimeWithoutGitHub(config);
 }
 
 export function review(
