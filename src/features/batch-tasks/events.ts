@@ -1,6 +1,5 @@
 import { type BatchMeta, decodeBatchMeta } from "../../domain/batch.js";
 import { isSpec } from "../../domain/spec.js";
-import { readBatches } from "../../github/batch-reader.js";
 import type { AppDeps } from "../shared/deps.js";
 import { labelNames } from "../shared/issue-payload.js";
 import type { Runtime } from "../shared/runtime.js";
@@ -105,7 +104,7 @@ async function allBatches(
   rt: Runtime,
   shared: SharedBatchRead | undefined,
 ): Promise<Array<{ number: number; state: "OPEN" | "CLOSED"; meta: BatchMeta }>> {
-  if (!shared) return (await readBatches(rt.octokit, rt.repo, rt.config.labels.batch)).batches;
+  if (!shared) return (await batchTasksPortOf(rt).readBatches(rt.config.labels.batch)).batches;
   const snapshot = await shared.batches();
   return [...snapshot.batches.values()].flatMap((b) => (b.meta ? [{ ...b, meta: b.meta }] : []));
 }
