@@ -5,22 +5,14 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import type { BenchRow } from "./row.js";
-import { syntheticAgents, syntheticIssues } from "./synthetic-specs.js";
+import { BENCH_DOMAINS as DOMAINS, syntheticAgents, workedOnIssues } from "./synthetic-specs.js";
 
-const DOMAINS = ["database", "algorithm", "integration", "ui", "search", "billing", "auth", "infra"];
 const CLI = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
 const TARGET_MS = 300;
 
 /** The issues as `gh issue list --json number,title,body,labels,state,assignees` prints them. */
 function ghExport(specs: number): string {
-  const issues = syntheticIssues({
-    specs,
-    edges: specs * 3,
-    reach: specs,
-    domains: DOMAINS,
-    closed: 0.6,
-    seed: 42,
-  });
+  const issues = workedOnIssues(specs);
   return JSON.stringify(
     issues.map((i) => ({
       number: i.number,

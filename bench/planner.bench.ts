@@ -5,9 +5,8 @@ import { defaultConfig } from "../src/domain/config.js";
 import { type PlanAgent, planBatches, planOptions } from "../src/domain/planner.js";
 import { buildRegistry, type Registry, statusLookup } from "../src/domain/registry.js";
 import type { BenchRow } from "./row.js";
-import { syntheticAgents, syntheticIssues } from "./synthetic-specs.js";
+import { BENCH_DOMAINS as DOMAINS, syntheticAgents, workedOnIssues } from "./synthetic-specs.js";
 
-const DOMAINS = ["database", "algorithm", "integration", "ui", "search", "billing", "auth", "infra"];
 const REPO = { owner: "bench", repo: "specs" };
 const TARGET_MS = 250;
 
@@ -16,14 +15,9 @@ interface Input {
   agents: PlanAgent[];
 }
 
-/** A registry that has been worked on: 60% of the SPECs done, 3 dependencies per SPEC on any earlier one. */
-function registryIssues(specs: number) {
-  return syntheticIssues({ specs, edges: specs * 3, reach: specs, domains: DOMAINS, closed: 0.6, seed: 42 });
-}
-
 function input(specs: number, agents: number): Input {
   const config = defaultConfig();
-  const issues = registryIssues(specs);
+  const issues = workedOnIssues(specs);
   return { registry: buildRegistry(REPO, issues, config), agents: syntheticAgents(agents, DOMAINS) };
 }
 
@@ -69,7 +63,7 @@ export async function bench(): Promise<BenchRow[]> {
     ok: t.median < TARGET_MS,
   });
   const config = defaultConfig();
-  const issues = registryIssues(10_000);
+  const issues = workedOnIssues(10_000);
   rows.push({
     name: "build the registry of 10,000 SPECs (parse bodies, dependency graph)",
     value: ms(median(5, () => buildRegistry(REPO, issues, config), 2)),

@@ -77,3 +77,27 @@ export function syntheticAgents(count: number, domains: readonly string[]): Plan
     domains: i % 2 === 0 ? [domains[(i / 2) % domains.length]!] : [],
   }));
 }
+
+/** The domains of the benches' worked-on registry. */
+export const BENCH_DOMAINS = [
+  "database",
+  "algorithm",
+  "integration",
+  "ui",
+  "search",
+  "billing",
+  "auth",
+  "infra",
+];
+
+/** The benches' worked-on registry: 60% of the SPECs done, 3 dependencies per SPEC on any earlier one. */
+export function workedOnIssues(specs: number, seed = 42): IssueRecord[] {
+  return syntheticIssues({
+    specs,
+    edges: specs * 3,
+    reach: specs,
+    domains: BENCH_DOMAINS,
+    closed: 0.6,
+    seed,
+  });
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { syntheticAgents, syntheticIssues } from "../../bench/synthetic-specs.js";
+import { BENCH_DOMAINS as DOMAINS, syntheticAgents, workedOnIssues } from "../../bench/synthetic-specs.js";
 import { defaultConfig } from "../../src/domain/config.js";
 import { type PlanWork, planBatches, planOptions } from "../../src/domain/planner.js";
 import { buildRegistry, statusLookup } from "../../src/domain/registry.js";
@@ -15,18 +15,10 @@ import { buildRegistry, statusLookup } from "../../src/domain/registry.js";
  * 560 at 5,000, 1,450 at 6,000 and 1,390 at 7,500 (seed 42; 3,650 at 6,000 with seed 7), against none at 1,000
  * and 10,000, and the bench's cost per SPEC at 5,000 was ×19 the 1,000-SPEC plan's. Now it is under 10 everywhere.
  */
-const DOMAINS = ["database", "algorithm", "integration", "ui", "search", "billing", "auth", "infra"];
 const config = defaultConfig();
 
 function workOf(specs: number, seed: number): PlanWork {
-  const issues = syntheticIssues({
-    specs,
-    edges: specs * 3,
-    reach: specs,
-    domains: DOMAINS,
-    closed: 0.6,
-    seed,
-  });
+  const issues = workedOnIssues(specs, seed);
   const registry = buildRegistry({ owner: "bench", repo: "specs" }, issues, config);
   const work: PlanWork = { searches: 0, nodes: 0, offers: 0 };
   planBatches({
