@@ -1,20 +1,13 @@
 import { afterEach, describe, expect, it } from "vitest";
-import type { ExclusiveOutcome } from "../../src/jobs/exclusive.js";
-import type { SweepReport } from "../../src/jobs/reconcile.js";
 import type { FakeProject } from "../helpers/fake-projects.js";
-import { projectsOf } from "../helpers/fake-projects.js";
+import { BOARD_STATUSES, projectsOf } from "../helpers/fake-projects.js";
 import { createHarness, type Harness } from "../helpers/harness.js";
+import { ranJob } from "../helpers/job-outcome.js";
 
 const R = "acme/specs";
 let h: Harness;
 afterEach(() => h?.fake.uninstall());
 
-function sweep(outcome: ExclusiveOutcome<SweepReport>): SweepReport {
-  if (!outcome.ran) throw new Error(`the sweep did not run: ${outcome.reason}`);
-  return outcome.result;
-}
-
-const STATUSES = ["Blocked", "Ready", "In batch", "In review", "Changes requested", "Validated", "Done"];
 const CONFIG = [
   "agents:",
   "  - login: ui-opus",
@@ -38,7 +31,7 @@ async function planned(): Promise<{ project: FakeProject; board: ReturnType<type
   const board = projectsOf(h.fake);
   const project = board.addProject("acme", {
     number: 3,
-    statusOptions: STATUSES,
+    statusOptions: BOARD_STATUSES,
     fields: ["Agent", "Batch", "Domain"].map((name) => ({ name, dataType: "TEXT" })),
   });
   h.fake.addIssue(R, { number: 1, title: "List view", labels: ["spec", "domain:ui"] });
@@ -56,7 +49,7 @@ async function planned(): Promise<{ project: FakeProject; board: ReturnType<type
   await h.receive("pull_request_review", h.reviewEvent(R, 20, "alice", "APPROVED"));
   expect(h.fake.issue(R, 1).labels).toContain("in-review");
   expect(board.value(project, h.fake.issue(R, 1).id, "Status")).toBe("In review");
-  expect(sweep(await h.jobs.reconcile()).repositories).toMatchObject([{ outcome: "clean" }]);
+  expect(ranJob(await h.jobs.reconcile()).repositories).toMatchObject([{ outcome: "clean" }]);
   return { project, board };
 }
 
@@ -127,7 +120,7 @@ describe("the close guard's reopen is followed by batch tasks and the board", ()
 
       // The state shown is what a sweep finds true: it repairs nothing, so no missed-event alarm.
       h.fake.reset();
-      const report = sweep(await h.jobs.reconcile());
+      const report = ranJob(await h.jobs.reconcile());
       expect(report.repositories).toMatchObject([{ outcome: "clean", writes: 0, repairs: {} }]);
       expect(h.fake.writes).toBe(0);
       expect(await h.metrics.count("reconcileRepairs")).toBe(0);
@@ -163,7 +156,7 @@ describe("a follow cut short", () => {
     expect(shown(project, board).cards[0]).toBe("In batch");
     expect(shown(project, board).batch).toContain("| #1 | ⬜ open |");
     h.fake.reset();
-    expect(sweep(await h.jobs.reconcile()).repositories).toMatchObject([
+    expect(ranJob(await h.jobs.reconcile()).repositories).toMatchObject([
       { outcome: "clean", writes: 0, repairs: {} },
     ]);
   });
@@ -194,6 +187,6 @@ describe("the close guard's follow costs nothing where nothing follows", () => {
       "write BatchbotWrites",
     ]);
     h.fake.reset();
-    expect(sweep(await h.jobs.reconcile()).repositories).toMatchObject([{ outcome: "clean", writes: 0 }]);
+    expect(ranJob(await h.jobs.reconcile()).repositories).toMatchObject([{ outcome: "clean", writes: 0 }]);
   });
 });

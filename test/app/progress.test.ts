@@ -4,14 +4,13 @@ import { parseConfig } from "../../src/domain/config.js";
 import { isProgressRelevant } from "../../src/features/board-and-dashboard/events.js";
 import type { IssuesPayload } from "../../src/features/shared/issue-payload.js";
 import type { FakeIssue } from "../helpers/fake-github.js";
-import { projectsOf } from "../helpers/fake-projects.js";
+import { BOARD_STATUSES, projectsOf } from "../helpers/fake-projects.js";
 import { BOT, createHarness, examplePayload, type Harness, repositoryPayload } from "../helpers/harness.js";
 import { AGENTS, REPO, seedAssignment } from "../helpers/progress-fixtures.js";
 
 let h: Harness;
 afterEach(() => h?.fake.uninstall());
 
-const STATUSES = ["Blocked", "Ready", "In batch", "In review", "Changes requested", "Validated", "Done"];
 const PROJECT_CONFIG = "project:\n  owner: acme\n  number: 3\n";
 
 function setup(config = PROJECT_CONFIG) {
@@ -20,7 +19,7 @@ function setup(config = PROJECT_CONFIG) {
   const board = projectsOf(h.fake);
   const project = board.addProject("acme", {
     number: 3,
-    statusOptions: STATUSES,
+    statusOptions: BOARD_STATUSES,
     fields: ["Agent", "Batch", "Domain"].map((name) => ({ name, dataType: "TEXT" })),
   });
   return { board, project, ...seedAssignment(h) };
@@ -264,7 +263,7 @@ describe("config check", () => {
   it("passes a project batchbot can use", async () => {
     h = createHarness();
     h.fake.repo(REPO).files.set(".github/batch.yml", PROJECT_CONFIG);
-    projectsOf(h.fake).addProject("acme", { number: 3, statusOptions: STATUSES });
+    projectsOf(h.fake).addProject("acme", { number: 3, statusOptions: BOARD_STATUSES });
     await h.receive("push", push());
     expect(h.fake.repo(REPO).checkRuns[0]).toMatchObject({ conclusion: "success" });
   });

@@ -1,17 +1,11 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { GATE_CHECK } from "../../src/domain/quality-gate-report.js";
-import type { ExclusiveOutcome } from "../../src/jobs/exclusive.js";
-import type { SweepReport } from "../../src/jobs/reconcile.js";
 import { createHarness, type Harness } from "../helpers/harness.js";
+import { ranJob } from "../helpers/job-outcome.js";
 
 const R = "acme/specs";
 let h: Harness;
 afterEach(() => h?.fake.uninstall());
-
-function sweep(outcome: ExclusiveOutcome<SweepReport>): SweepReport {
-  if (!outcome.ran) throw new Error(`the sweep did not run: ${outcome.reason}`);
-  return outcome.result;
-}
 
 type Last = "pull_request_review" | "pull_request.synchronize" | "check_run" | "status";
 
@@ -54,7 +48,7 @@ async function run(last: Last, drop: boolean) {
     },
   };
   // Readiness labels settled first, so what differs afterwards is the gate's alone.
-  sweep(await h.jobs.reconcile());
+  ranJob(await h.jobs.reconcile());
   await deliveries[last]();
   expect(h.fake.unhandled).toEqual([]);
 }
@@ -79,7 +73,7 @@ describe("the sweep repairs the quality gate", () => {
       await run(last, false);
       const expected = state();
       h.fake.reset();
-      const clean = sweep(await h.jobs.reconcile());
+      const clean = ranJob(await h.jobs.reconcile());
       // Nothing dropped: the sweep (open pull requests, so the gate's read runs) writes nothing.
       expect(clean.repositories).toMatchObject([{ outcome: "clean", writes: 0, repairs: {} }]);
       expect(h.fake.writes).toBe(0);
@@ -99,13 +93,13 @@ describe("the sweep repairs the quality gate", () => {
       await run(last, true);
       const dropped = state();
       expect(dropped, "the drop left something wrong (the test can fail)").not.toEqual(expected);
-      const report = sweep(await h.jobs.reconcile());
+      const report = ranJob(await h.jobs.reconcile());
       expect(state()).toEqual(expected);
       expect(report.repositories[0]!.outcome).toBe("repaired");
       expect(Object.keys(report.repositories[0]!.repairs).some((k) => k.startsWith("gate_"))).toBe(true);
       expect(await h.metrics.count("reconcileRepairs")).toBeGreaterThan(0);
       // A second sweep finds nothing left.
-      expect(sweep(await h.jobs.reconcile()).repositories).toMatchObject([{ outcome: "clean", writes: 0 }]);
+      expect(ranJob(await h.jobs.reconcile()).repositories).toMatchObject([{ outcome: "clean", writes: 0 }]);
     },
   );
 
@@ -121,9 +115,9 @@ describe("the sweep repairs the quality gate", () => {
   it("costs no read in a repository without open pull requests", async () => {
     h = createHarness();
     h.fake.addIssue(R, { number: 1, title: "Schema", labels: ["spec"] });
-    sweep(await h.jobs.reconcile());
+    ranJob(await h.jobs.reconcile());
     h.fake.reset();
-    sweep(await h.jobs.reconcile());
+    ranJob(await h.jobs.reconcile());
     const operations = h.fake.requests.map((r) => r.operation ?? "");
     expect(operations).toContain("BatchbotRegistry");
     expect(operations).not.toContain("BatchbotOpenPullRequests");
@@ -178,7 +172,7 @@ describe("the sweep and closed SPECs", () => {
     h.fake.addIssue(R, { number: 5, labels: ["spec", "ready", "in-review"] });
 
     h.fake.reset();
-    const report = sweep(await h.jobs.reconcile());
+    const report = ranJob(await h.jobs.reconcile());
     expect([1, 2, 3, 4].map((n) => h.fake.issue(R, n).state)).toEqual([
       "CLOSED",
       "CLOSED",
@@ -191,6 +185,6 @@ describe("the sweep and closed SPECs", () => {
     expect(h.fake.requests.filter((r) => r.operation === "BatchbotGateSpecs")).toHaveLength(1);
 
     h.fake.reset();
-    expect(sweep(await h.jobs.reconcile()).repositories).toMatchObject([{ outcome: "clean", writes: 0 }]);
+    expect(ranJob(await h.jobs.reconcile()).repositories).toMatchObject([{ outcome: "clean", writes: 0 }]);
   });
 });

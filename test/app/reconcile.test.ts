@@ -2,21 +2,15 @@ import { Writable } from "node:stream";
 import { pino } from "pino";
 import { afterEach, describe, expect, it } from "vitest";
 import { decodeBatchMeta } from "../../src/domain/batch.js";
-import type { ExclusiveOutcome } from "../../src/jobs/exclusive.js";
-import type { SweepReport } from "../../src/jobs/reconcile.js";
 import type { FakeProject } from "../helpers/fake-projects.js";
-import { projectsOf } from "../helpers/fake-projects.js";
+import { BOARD_STATUSES, projectsOf } from "../helpers/fake-projects.js";
 import { createHarness, type Harness } from "../helpers/harness.js";
+import { ranJob } from "../helpers/job-outcome.js";
 import { commentDeletedEvent } from "../helpers/lifecycle.js";
 
 const R = "acme/specs";
 let h: Harness;
 afterEach(() => h?.fake.uninstall());
-
-function sweep(outcome: ExclusiveOutcome<SweepReport>): SweepReport {
-  if (!outcome.ran) throw new Error(`the sweep did not run: ${outcome.reason}`);
-  return outcome.result;
-}
 
 /** A pino logger whose JSON lines are kept for the test to read. */
 function capture() {
@@ -48,9 +42,9 @@ describe("reconcile sweep", () => {
         body: dep,
       });
     }
-    sweep(await h.jobs.reconcile());
+    ranJob(await h.jobs.reconcile());
     h.fake.reset();
-    const report = sweep(await h.jobs.reconcile());
+    const report = ranJob(await h.jobs.reconcile());
     const log = repoRequests().map((r) => `${r.method} ${r.path} ${r.operation ?? ""}`.trim());
     console.log(
       `sweep of 600 unchanged SPECs: ${report.repositories[0]!.reads} reads\n  ${log.join("\n  ")}`,
@@ -79,7 +73,7 @@ describe("the sweep's walk", () => {
     h.fake.repo("acme/old").archived = true;
     h.fake.installations.push({ id: 2, account: { login: "gone" }, suspended_at: "2026-11-01T00:00:00Z" });
 
-    const report = sweep(await h.jobs.reconcile());
+    const report = ranJob(await h.jobs.reconcile());
     expect(report.installations).toBe(1);
     expect(report.repositories.map((r) => [r.repository, r.outcome])).toEqual([
       [R, "repaired"],
@@ -106,7 +100,6 @@ describe("the sweep's walk", () => {
 
 // ---- dropped deliveries ------------------------------------------------------------------------------------
 
-const STATUSES = ["Blocked", "Ready", "In batch", "In review", "Changes requested", "Validated", "Done"];
 const CONFIG = [
   "agents:",
   "  - login: db-opus",
@@ -136,7 +129,7 @@ async function planned(): Promise<{ project: FakeProject; board: ReturnType<type
   const board = projectsOf(h.fake);
   const project = board.addProject("acme", {
     number: 3,
-    statusOptions: STATUSES,
+    statusOptions: BOARD_STATUSES,
     fields: ["Agent", "Batch", "Domain"].map((name) => ({ name, dataType: "TEXT" })),
   });
   const spec = (number: number, domain: string, body = "") =>
@@ -274,7 +267,7 @@ describe("a dropped delivery is repaired by the next sweep", () => {
   it("whichever delivery after planning is dropped, one sweep leaves the state as if none was", async () => {
     const { project, board } = await planned();
     const names = await afterPlanning(null);
-    const clean = sweep(await h.jobs.reconcile());
+    const clean = ranJob(await h.jobs.reconcile());
     expect(clean.repositories).toMatchObject([{ outcome: "clean" }]);
     const expected = state(project, board);
     // The run did what it should: #2 closed, #4 ready, #1 ticked in its batch, #3 in review on the board.
@@ -313,7 +306,7 @@ describe("a dropped delivery is repaired by the next sweep", () => {
       const { project, board } = await planned();
       await afterPlanning(drop);
       const dropped = state(project, board);
-      const report = sweep(await h.jobs.reconcile());
+      const report = ranJob(await h.jobs.reconcile());
       const repaired = await h.metrics.count("reconcileRepairs");
       expect(state(project, board), `after dropping ${names[drop]}`).toEqual(expected);
       // Each drop left something wrong (the test can fail), and the sweep counted what it repaired.
@@ -329,9 +322,9 @@ describe("a dropped delivery is repaired by the next sweep", () => {
 describe("the sweep's reads with batches and a board (issue 17.4)", () => {
   it("open batch issues are refreshed from the board's progress read: one read for both, nothing written", async () => {
     await planned();
-    sweep(await h.jobs.reconcile());
+    ranJob(await h.jobs.reconcile());
     h.fake.reset();
-    const report = sweep(await h.jobs.reconcile());
+    const report = ranJob(await h.jobs.reconcile());
     const graphql = repoRequests()
       .filter((r) => r.path === "/graphql")
       .map((r) => r.operation);
@@ -345,15 +338,15 @@ describe("the sweep's reads with batches and a board (issue 17.4)", () => {
 
   it("a SPEC with more than 100 comments costs one more read per 100, and each of its messages counts", async () => {
     await planned();
-    sweep(await h.jobs.reconcile());
+    ranJob(await h.jobs.reconcile());
     const api = batchOf("api-opus");
     // 150 comments of the API agent on its SPEC #6, none delivered.
     for (let i = 0; i < 150; i++) h.fake.addComment(R, 6, "api-opus", `Note ${i}.`);
-    const repaired = sweep(await h.jobs.reconcile());
+    const repaired = ranJob(await h.jobs.reconcile());
     expect(repaired.repositories).toMatchObject([{ outcome: "repaired", repairs: { batch_messages: 1 } }]);
     expect(decodeBatchMeta(h.fake.issue(R, api).body)!.messages?.total).toBe(151);
     h.fake.reset();
-    const report = sweep(await h.jobs.reconcile());
+    const report = ranJob(await h.jobs.reconcile());
     expect(report.repositories).toMatchObject([{ outcome: "clean", writes: 0 }]);
     const graphql = repoRequests()
       .filter((r) => r.path === "/graphql")
@@ -366,14 +359,14 @@ describe("the sweep's reads with batches and a board (issue 17.4)", () => {
 
   it("a batch issue left behind (its SPEC's delivery dropped) is repaired from that read, the board with it", async () => {
     const { project, board } = await planned();
-    sweep(await h.jobs.reconcile());
+    ranJob(await h.jobs.reconcile());
     const batch = [...h.fake.repo(R).issues.values()].find(
       (i) => i.labels.includes("batch") && i.body.includes("#3"),
     )!;
     const three = h.fake.issue(R, 3);
     three.labels.push("in-review");
     h.fake.reset();
-    const report = sweep(await h.jobs.reconcile());
+    const report = ranJob(await h.jobs.reconcile());
     expect(report.repositories).toMatchObject([{ outcome: "repaired" }]);
     expect(batch.body).toMatch(/in review/i);
     expect(board.value(project, three.id, "Status")).toBe("In review");
@@ -409,17 +402,17 @@ describe("SPEC messages without a board or a dashboard (issue 13)", () => {
     const planning = h.fake.addIssue(R, { number: 5, title: "Sprint planning" }).number;
     await h.receive("issue_comment", h.commentEvent(R, planning, "lead", "/batch assign"));
     const api = batchOf("api-opus");
-    sweep(await h.jobs.reconcile());
+    ranJob(await h.jobs.reconcile());
     // The agent's comment on its SPEC #2, and a stranger's, never delivered.
     h.fake.addComment(R, 2, "api-opus", "Is the v2 endpoint in scope?");
     h.fake.addComment(R, 2, "someone", "+1").authorAssociation = "NONE";
     h.fake.reset();
-    const repaired = sweep(await h.jobs.reconcile());
+    const repaired = ranJob(await h.jobs.reconcile());
     expect(repaired.repositories).toMatchObject([{ outcome: "repaired", repairs: { batch_messages: 1 } }]);
     expect(repoRequests().map((r) => r.operation)).not.toContain("BatchbotProgress");
     expect(decodeBatchMeta(h.fake.issue(R, api).body)!.messages).toMatchObject({ total: 2 });
     h.fake.reset();
-    const clean = sweep(await h.jobs.reconcile());
+    const clean = ranJob(await h.jobs.reconcile());
     expect(clean.repositories).toMatchObject([{ outcome: "clean", writes: 0 }]);
   });
 });

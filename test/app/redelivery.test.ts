@@ -1,18 +1,12 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
-import type { ExclusiveOutcome } from "../../src/jobs/exclusive.js";
-import type { RedeliveryReport } from "../../src/jobs/redeliver.js";
 import { BOT, createHarness, type Harness } from "../helpers/harness.js";
+import { ranJob } from "../helpers/job-outcome.js";
 import { issueOf, type SpecShape } from "../helpers/specs.js";
 
 const R = "acme/specs";
 let h: Harness;
 afterEach(() => h?.fake.uninstall());
-
-function report(outcome: ExclusiveOutcome<RedeliveryReport>): RedeliveryReport {
-  if (!outcome.ran) throw new Error(`the job did not run: ${outcome.reason}`);
-  return outcome.result;
-}
 
 /** Everything a person sees in the repository: issues with their labels, assignees, bodies and comments. */
 function snapshot() {
@@ -46,7 +40,7 @@ describe("redelivery of failed webhook deliveries", () => {
     const guid = h.drop("issues", h.issueEvent(R, 1, "closed"));
     expect(h.fake.issue(R, 2).labels).toEqual(["spec", "blocked"]);
 
-    const first = report(await h.jobs.redeliver());
+    const first = ranJob(await h.jobs.redeliver());
     expect(first).toMatchObject({ redelivered: [guid], pages: 1, listed: 2, refused: [] });
     expect(await h.sendRedeliveries()).toBe(1);
     expect(h.fake.issue(R, 2).labels).toEqual(["spec", "ready"]);
@@ -57,7 +51,7 @@ describe("redelivery of failed webhook deliveries", () => {
       [false, 502],
       [true, 200],
     ]);
-    const second = report(await h.jobs.redeliver());
+    const second = ranJob(await h.jobs.redeliver());
     expect(second.redelivered).toEqual([]);
     expect(await h.sendRedeliveries()).toBe(0);
   });
@@ -66,11 +60,11 @@ describe("redelivery of failed webhook deliveries", () => {
     h = createHarness();
     h.fake.addIssue(R, { number: 1, labels: ["spec", "ready"] });
     const guid = h.drop("issues", h.issueEvent(R, 1, "edited"));
-    expect(report(await h.jobs.redeliver()).redelivered).toEqual([guid]);
+    expect(ranJob(await h.jobs.redeliver()).redelivered).toEqual([guid]);
     // GitHub redelivers, and that attempt fails too (a deploy in progress).
     const [requested] = h.fake.redeliveryRequests.splice(0);
     h.fake.recordDelivery({ ...requested!, redelivery: true, status_code: 503 });
-    expect(report(await h.jobs.redeliver()).redelivered).toEqual([]);
+    expect(ranJob(await h.jobs.redeliver()).redelivered).toEqual([]);
     expect(h.fake.redeliveryRequests).toEqual([]);
   });
 
@@ -83,8 +77,8 @@ describe("redelivery of failed webhook deliveries", () => {
       `/app/hook/deliveries/${h.fake.deliveries.find((d) => d.guid === guid)!.id}/attempts`;
     h.fake.failNext({ match: (r) => r.path === attempt(refused), status: 422, message: "too old" });
     h.fake.failNext({ match: (r) => r.path === attempt(failed), status: 502 });
-    expect(report(await h.jobs.redeliver())).toMatchObject({ redelivered: [], refused: [refused, failed] });
-    expect(report(await h.jobs.redeliver())).toMatchObject({ redelivered: [failed], refused: [] });
+    expect(ranJob(await h.jobs.redeliver())).toMatchObject({ redelivered: [], refused: [refused, failed] });
+    expect(ranJob(await h.jobs.redeliver())).toMatchObject({ redelivered: [failed], refused: [] });
     expect(await h.metrics.count("redeliveries", { outcome: "requested" })).toBe(1);
     expect(await h.metrics.count("redeliveries", { outcome: "refused" })).toBe(2);
   });
@@ -95,7 +89,7 @@ describe("redelivery of failed webhook deliveries", () => {
     const payload = h.issueEvent(R, 1, "edited");
     const guid = h.drop("issues", payload, 500);
     await h.receive("issues", payload, guid);
-    const outcome = report(await h.jobs.redeliver());
+    const outcome = ranJob(await h.jobs.redeliver());
     expect(outcome).toMatchObject({ redelivered: [], succeededLater: 1 });
   });
 
@@ -104,13 +98,13 @@ describe("redelivery of failed webhook deliveries", () => {
     h.fake.addIssue(R, { number: 1, labels: ["spec", "ready"] });
     for (let i = 0; i < 250; i++) h.drop("issues", h.issueEvent(R, 1, "edited"), 200);
     h.fake.reset();
-    expect(report(await h.jobs.redeliver()).pages).toBe(3);
+    expect(ranJob(await h.jobs.redeliver()).pages).toBe(3);
     // Everything listed is older than the checkpoint less its overlap: one page answers the next run.
     for (const d of h.fake.deliveries)
       d.delivered_at = new Date(Date.parse(d.delivered_at) - 3600_000).toISOString();
     const later = h.drop("issues", h.issueEvent(R, 1, "edited"));
     h.fake.reset();
-    const next = report(await h.jobs.redeliver());
+    const next = ranJob(await h.jobs.redeliver());
     expect(next).toMatchObject({ pages: 1, listed: 1, redelivered: [later] });
     expect(h.fake.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
       "GET /app/hook/deliveries?per_page=100",
@@ -122,8 +116,8 @@ describe("redelivery of failed webhook deliveries", () => {
     h = createHarness({ jobs: { redelivery: { ...(await defaults()), maxPerRun: 2 } } });
     h.fake.addIssue(R, { number: 1, labels: ["spec", "ready"] });
     const guids = [1, 2, 3].map(() => h.drop("issues", h.issueEvent(R, 1, "edited")));
-    expect(report(await h.jobs.redeliver())).toMatchObject({ redelivered: guids.slice(0, 2), capped: true });
-    expect(report(await h.jobs.redeliver())).toMatchObject({ redelivered: guids.slice(2), capped: false });
+    expect(ranJob(await h.jobs.redeliver())).toMatchObject({ redelivered: guids.slice(0, 2), capped: true });
+    expect(ranJob(await h.jobs.redeliver())).toMatchObject({ redelivered: guids.slice(2), capped: false });
   });
 
   it("a /batch assign run redelivered in full (every delivery timed out) opens nothing twice", async () => {
@@ -172,7 +166,7 @@ describe("redelivery of failed webhook deliveries", () => {
     const count = h.fake.deliveries.length;
     h.fake.reset();
 
-    const outcome = report(await h.jobs.redeliver());
+    const outcome = ranJob(await h.jobs.redeliver());
     expect(outcome.redelivered).toHaveLength(count);
     expect(await h.sendRedeliveries()).toBe(count);
     expect(snapshot()).toEqual(before);
@@ -182,7 +176,7 @@ describe("redelivery of failed webhook deliveries", () => {
     expect(writes.map((r) => `${r.method} ${r.path}`)).toEqual([
       `POST /repos/${R}/issues/comments/${commandId}/reactions`,
     ]);
-    expect(report(await h.jobs.redeliver()).redelivered).toEqual([]);
+    expect(ranJob(await h.jobs.redeliver()).redelivered).toEqual([]);
   });
 });
 

@@ -1,6 +1,17 @@
 import { GraphQLError } from "graphql";
 import { connection, type FakeGitHub, type FakeIssue, type FakeRepo, notFound } from "./fake-github.js";
 
+/** The Status options batchbot's board uses, in the board's order. */
+export const BOARD_STATUSES = [
+  "Blocked",
+  "Ready",
+  "In batch",
+  "In review",
+  "Changes requested",
+  "Validated",
+  "Done",
+];
+
 /**
  * Projects (v2) for the fake GitHub, shaped as GitHub's GraphQL API serves them: owners (organisations and users)
  * found by `repositoryOwner`/`organization`/`user`, projects with fields (single-select options carry ids),
