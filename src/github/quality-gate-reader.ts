@@ -8,7 +8,7 @@ import type { IssueState, StateReason } from "../domain/spec.js";
 import { type CommentRecord, type StageCommand, stageCommandsOf } from "../domain/stage-commands.js";
 import { STICKY_MARKER } from "../domain/sticky.js";
 import type { ExistingCheckRun } from "./checks.js";
-import { type GitHub, graphqlPartial, type Nodes, nodesOf } from "./graphql.js";
+import { chunk, type GitHub, graphqlPartial, type Nodes, nodesOf } from "./graphql.js";
 import type { ExistingComment } from "./issue-writer.js";
 
 const REVIEW = "id author { login } state submittedAt authorCanPushToRepository commit { oid tree { oid } }";
@@ -579,29 +579,31 @@ export async function readPullRequestGate(
   return snapshot;
 }
 
-/** SPEC issues with their comments and pull requests, in one request. */
+/** SPECs read per request (each brings its comments and pull requests). */
+const SPECS_PER_READ = 20;
+
+/** SPEC issues with their comments and pull requests: one request per 20 SPECs (none when there are none). */
 export async function readSpecGates(
   ctx: GateReadContext,
   numbers: readonly number[],
   e2eCheck: string | null,
 ): Promise<GateSnapshot> {
   const snapshot = oneRequestSnapshot();
-  const variables: Record<string, unknown> = {
-    owner: ctx.repo.owner,
-    name: ctx.repo.repo,
-    ...labelVariables(ctx.labels),
-  };
-  numbers.forEach((n, i) => {
-    variables[`s${i}`] = n;
-  });
-  const { data } = await graphqlPartial<GateData>(ctx.octokit, specGateDocument(numbers.length), variables);
-  await collect(
-    data,
-    ctx,
-    e2eCheck,
-    numbers.map((_, i) => data.repository?.[`s${i}`]),
-    snapshot,
-  );
+  snapshot.requests = 0;
+  for (const group of chunk(numbers, SPECS_PER_READ)) {
+    const variables: Record<string, unknown> = {
+      owner: ctx.repo.owner,
+      name: ctx.repo.repo,
+      ...labelVariables(ctx.labels),
+    };
+    group.forEach((n, i) => {
+      variables[`s${i}`] = n;
+    });
+    const { data } = await graphqlPartial<GateData>(ctx.octokit, specGateDocument(group.length), variables);
+    snapshot.requests += 1;
+    const nodes = group.map((_, i) => data.repository?.[`s${i}`]);
+    await collect(data, ctx, e2eCheck, nodes, snapshot);
+  }
   return snapshot;
 }
 

@@ -1,7 +1,6 @@
 import { sameLogin } from "../../domain/login.js";
 import { gateRules } from "../../domain/quality-gate.js";
 import { hasLabel, type IssueRecord } from "../../domain/spec.js";
-import { chunk } from "../../github/graphql.js";
 import type { RegistrySnapshot } from "../../github/registry-reader.js";
 import { EventCache } from "../../github/validators.js";
 import { readinessLabelNames } from "../dependencies/registry.js";
@@ -10,9 +9,6 @@ import { addReport, decideClose, emptyReport, type GateReport, portOf, type Qual
 
 /** How far back the sweep looks for a close the gate never judged. */
 export const MISSED_CLOSE_LOOKBACK_MS = 7 * 24 * 60 * 60 * 1000;
-
-/** SPECs read per gate request (each brings its comments and pull requests). */
-const SPECS_PER_READ = 20;
 
 /**
  * Closes the quality gate may never have judged, from the registry alone (no request): SPECs closed as completed
@@ -46,7 +42,7 @@ export interface MissedClosesReport extends GateReport {
 /**
  * What the close guard (`closeGuard` → `decideClose`) would have done on each missed close: reopen with the sticky
  * note when the SPEC has not passed, label it validated when it has. Closes batchbot made itself (a forced close)
- * are never judged, as on events. One gate read per 20 SPECs.
+ * are never judged, as on events. One gate read (a request per 20 SPECs).
  */
 export async function guardMissedCloses(
   rt: Runtime,
@@ -55,16 +51,15 @@ export async function guardMissedCloses(
 ): Promise<MissedClosesReport> {
   const total: MissedClosesReport = { ...emptyReport(), reopened: [] };
   const cache = new EventCache();
-  for (const group of chunk(numbers, SPECS_PER_READ)) {
-    const snapshot = await port.readSpecs(group, gateRules(rt.config).e2eCheck);
-    total.reads += snapshot.requests;
-    for (const number of group) {
-      const spec = snapshot.specs.get(number);
-      if (spec?.state !== "CLOSED" || !spec.closedBy || sameLogin(spec.closedBy, rt.botLogin)) continue;
-      const { allowed, report } = await decideClose(rt, snapshot, number, spec.closedBy, cache, port);
-      addReport(total, report);
-      if (!allowed) total.reopened.push(number);
-    }
+  if (numbers.length === 0) return total;
+  const snapshot = await port.readSpecs(numbers, gateRules(rt.config).e2eCheck);
+  total.reads += snapshot.requests;
+  for (const number of numbers) {
+    const spec = snapshot.specs.get(number);
+    if (spec?.state !== "CLOSED" || !spec.closedBy || sameLogin(spec.closedBy, rt.botLogin)) continue;
+    const { allowed, report } = await decideClose(rt, snapshot, number, spec.closedBy, cache, port);
+    addReport(total, report);
+    if (!allowed) total.reopened.push(number);
   }
   return total;
 }

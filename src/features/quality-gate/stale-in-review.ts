@@ -1,6 +1,5 @@
 import { gateRules } from "../../domain/quality-gate.js";
 import { hasLabel, type IssueRecord } from "../../domain/spec.js";
-import { chunk } from "../../github/graphql.js";
 import type { SpecView } from "../../github/quality-gate-reader.js";
 import { EventCache } from "../../github/validators.js";
 import type { Runtime } from "../shared/runtime.js";
@@ -12,9 +11,6 @@ import {
   portOf,
   type QualityGatePort,
 } from "./run.js";
-
-/** SPECs read per gate request (each brings its comments and pull requests). */
-const SPECS_PER_READ = 20;
 
 /**
  * Open SPECs labelled in review that none of the open pull requests just evaluated closes (`covered`): from the
@@ -49,7 +45,7 @@ export interface InReviewRepair {
 
 /**
  * Re-derives the gate labels of `numbers` (`inReviewCandidates`) from what is true, as the gate does on a pull
- * request's event: one read per 20 SPECs, then label writes only where they differ. A SPEC no pull request ever
+ * request's event: one gate read (a request per 20 SPECs), then label writes only where they differ. A SPEC no pull request ever
  * referenced keeps its label (a person set it). The open pull requests that mentioned a repaired SPEC (one edited
  * so it no longer closes it) are returned, so their check runs drop the SPEC's row too.
  */
@@ -58,19 +54,17 @@ export async function repairInReview(
   numbers: readonly number[],
   port: QualityGatePort = portOf(rt),
 ): Promise<InReviewRepair> {
-  const cache = new EventCache();
   const total = emptyReport();
+  if (numbers.length === 0) return { report: total, pullRequests: [] };
+  const snapshot = await port.readSpecs(numbers, gateRules(rt.config).e2eCheck);
+  total.reads += snapshot.requests;
+  const owned = [...snapshot.specs.values()].filter((s) => s.state === "OPEN" && gateOwned(s));
+  if (owned.length === 0) return { report: total, pullRequests: [] };
+  const report = await evaluateSpecs(rt, snapshot, owned, new EventCache(), port);
+  addReport(total, report);
   const pullRequests = new Map<number, string>();
-  for (const group of chunk(numbers, SPECS_PER_READ)) {
-    const snapshot = await port.readSpecs(group, gateRules(rt.config).e2eCheck);
-    total.reads += snapshot.requests;
-    const owned = [...snapshot.specs.values()].filter((s) => s.state === "OPEN" && gateOwned(s));
-    if (owned.length === 0) continue;
-    const report = await evaluateSpecs(rt, snapshot, owned, cache, port);
-    addReport(total, report);
-    for (const spec of owned.filter((s) => report.labelChanges.some((c) => c.number === s.number)))
-      for (const pr of spec.mentionedBy)
-        if (pr.gate.state === "OPEN") pullRequests.set(pr.gate.number, pr.body);
-  }
+  for (const spec of owned.filter((s) => report.labelChanges.some((c) => c.number === s.number)))
+    for (const pr of spec.mentionedBy)
+      if (pr.gate.state === "OPEN") pullRequests.set(pr.gate.number, pr.body);
   return { report: total, pullRequests: [...pullRequests].map(([number, body]) => ({ number, body })) };
 }
