@@ -1,6 +1,6 @@
 import type { Context } from "probot";
 import { decodeBatchMeta } from "../../domain/batch.js";
-import { MAINTAINER_ASSOCIATIONS } from "../../domain/batch-messages.js";
+import { countsAsMessage, MAINTAINER_ASSOCIATIONS } from "../../domain/batch-messages.js";
 import { parseCommands } from "../../domain/command-line.js";
 import { sameLogin } from "../../domain/login.js";
 import { hasLabel, isSpec } from "../../domain/spec.js";
@@ -20,7 +20,8 @@ import { countComment, lifecyclePortOf } from "./run.js";
 export function countMessages(deps: AppDeps, commandNames: ReadonlySet<string>) {
   return async (context: Context<"issue_comment">): Promise<void> => {
     const { comment, issue, action } = context.payload;
-    if (issue.pull_request || !comment.user || sameLogin(comment.user.login, await deps.botLogin())) return;
+    const botLogin = await deps.botLogin();
+    if (issue.pull_request || !comment.user || sameLogin(comment.user.login, botLogin)) return;
     const author = comment.user.login;
     const maintainer = MAINTAINER_ASSOCIATIONS.has(comment.author_association);
     // Agents are assigned to their batch issue and SPECs; anyone else must be a maintainer to count.
@@ -39,7 +40,15 @@ export function countMessages(deps: AppDeps, commandNames: ReadonlySet<string>) 
       issue: issue.number,
       commentId: comment.id,
       deleted: action === "deleted",
-      countsFor: (agent) => maintainer || sameLogin(author, agent),
+      countsFor: (agent) =>
+        countsAsMessage(
+          {
+            id: comment.id,
+            author: { login: author, type: comment.user?.type ?? "" },
+            association: comment.author_association,
+          },
+          { agent, botLogin, bots: rt.config.bots },
+        ),
     });
   };
 }
