@@ -60,14 +60,15 @@ export async function followRefresh(
  * the shared one, and what it wrote is handed back to it.
  */
 export async function refreshAndFollow(
-  deps: AppDeps,
+  deps: Pick<AppDeps, "lock" | "follow">,
   rt: Runtime,
   target: BatchTarget,
   options: RefreshOptions,
   withProgress = true,
   shared?: SharedBatchRead,
+  port: BatchTasksPort = batchTasksPortOf(rt, shared),
 ): Promise<RefreshResult> {
-  const result = await refreshBatches(rt, deps.lock, target, options, batchTasksPortOf(rt, shared));
+  const result = await refreshBatches(rt, deps.lock, target, options, port);
   shared?.applyBatchWrites(result);
   if (result.writes || result.failures.length)
     rt.log[result.failures.length ? "warn" : "info"](

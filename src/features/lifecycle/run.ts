@@ -25,6 +25,7 @@ import {
   followRefresh,
   type RefreshOptions,
   type RefreshResult,
+  refreshAndFollow,
   refreshBatches,
 } from "../batch-tasks/run.js";
 import { type CommandContext, type CommandOutcome, UsageError } from "../shared/command-registry.js";
@@ -329,12 +330,5 @@ export async function countComment(
           return comment.countsFor(m.agent) ? countSpecComment(m, comment.commentId) : m;
         },
       };
-  const result = await refreshBatches(rt, deps.lock, target, options, port);
-  if (result.writes || result.failures.length)
-    rt.log[result.failures.length ? "warn" : "info"](
-      { target, reads: result.reads, writes: result.writes, failures: result.failures },
-      "batch progress",
-    );
-  await followRefresh(deps, rt, result);
-  return result;
+  return refreshAndFollow(deps, rt, target, options, true, undefined, port);
 }
