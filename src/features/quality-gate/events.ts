@@ -10,7 +10,7 @@ import { type AppDeps, fromSelf, runtimeOf } from "../shared/deps.js";
 import { labelNames } from "../shared/issue-payload.js";
 import type { Runtime } from "../shared/runtime.js";
 import type { IssueStep } from "../shared/steps.js";
-import { evaluatePullRequest, type GateReport, guardSpecClose } from "./run.js";
+import { evaluatePullRequest, type GateReport, gateLockKey, guardSpecClose } from "./run.js";
 
 export const PULL_REQUEST_ACTIONS = [
   "opened",
@@ -33,8 +33,7 @@ async function evaluate(
 ): Promise<void> {
   const cache = new EventCache();
   for (const number of numbers) {
-    const key = `gate:${rt.repo.owner}/${rt.repo.repo}#${number}`.toLowerCase();
-    const report: GateReport = await deps.lock.run(key, () =>
+    const report: GateReport = await deps.lock.run(gateLockKey(rt.repo, number), () =>
       evaluatePullRequest(rt, number, bodies(number), cache),
     );
     rt.log[report.failures.length ? "warn" : "info"](

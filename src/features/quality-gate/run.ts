@@ -22,6 +22,7 @@ import {
 } from "../../domain/quality-gate-report.js";
 import type { LabelChange } from "../../domain/readiness.js";
 import { isNoChange } from "../../domain/readiness.js";
+import type { RepoRef } from "../../domain/references.js";
 import { sameRepo } from "../../domain/references.js";
 import { hasLabel, type IssueRecord } from "../../domain/spec.js";
 import { parseSticky, withSection } from "../../domain/sticky.js";
@@ -40,6 +41,11 @@ import { type IssueChange, labelWrites, type SyncReport, syncAfterChange } from 
 import type { RequestCount, Runtime } from "../shared/runtime.js";
 
 /** The sticky comment section saying what a reopened SPEC still misses. */
+/** A pull request's gate is evaluated under this lock, so concurrent events and the sweep don't race on its check run. */
+export function gateLockKey(repo: RepoRef, pullRequest: number): string {
+  return `gate:${repo.owner}/${repo.repo}#${pullRequest}`.toLowerCase();
+}
+
 export const GATE_SECTION = "quality-gate";
 /** The sticky comment section recording a forced close. */
 export const FORCED_CLOSE_SECTION = "forced-close";

@@ -9,7 +9,7 @@ import type { AppDeps } from "../shared/deps.js";
 import type { Runtime } from "../shared/runtime.js";
 import { registryFrom, type SyncOutcome, type SyncStep } from "../shared/steps.js";
 import { afterGuard, guardMissedCloses, missedCloses } from "./missed-closes.js";
-import { evaluatePullRequest, type GateReport } from "./run.js";
+import { evaluatePullRequest, type GateReport, gateLockKey } from "./run.js";
 import { inReviewCandidates, repairInReview } from "./stale-in-review.js";
 
 /** Open pull requests that close an issue of this repository: by their description or by GitHub's link. */
@@ -65,8 +65,9 @@ async function evaluateAll(
 ): Promise<Array<{ number: number; report: GateReport }>> {
   const out: Array<{ number: number; report: GateReport }> = [];
   for (const pr of pullRequests) {
-    const key = `gate:${rt.repo.owner}/${rt.repo.repo}#${pr.number}`.toLowerCase();
-    const report = await deps.lock.run(key, () => evaluatePullRequest(rt, pr.number, [pr.body], cache));
+    const report = await deps.lock.run(gateLockKey(rt.repo, pr.number), () =>
+      evaluatePullRequest(rt, pr.number, [pr.body], cache),
+    );
     out.push({ number: pr.number, report });
   }
   return out;
