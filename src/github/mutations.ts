@@ -13,8 +13,17 @@ export interface Mutation {
 
 export interface MutationOutcome {
   results: unknown[];
-  failures: Array<{ mutation: Mutation; message: string }>;
+  /** `passing`: the request failed on the way (5xx, timeout, network, rate limit), so the same write may succeed
+   * later; otherwise GitHub refused the write itself (permission, validation). */
+  failures: Array<{ mutation: Mutation; message: string; passing?: boolean }>;
   requests: number;
+}
+
+/** Whether a failed request may succeed when sent again: a server error, no answer, or a rate limit. */
+function isPassing(error: unknown): boolean {
+  const status = (error as { status?: unknown }).status;
+  if (typeof status !== "number") return true;
+  return status >= 500 || status === 429 || (status === 403 && /rate limit/i.test((error as Error).message));
 }
 
 export const MUTATIONS_PER_REQUEST = 50;
@@ -44,12 +53,12 @@ export async function runMutations(
       );
       group.forEach((mutation, i) => {
         const error = errors.find((e) => e.path?.[0] === `m${i}`);
-        if (error) outcome.failures.push({ mutation, message: error.message });
+        if (error) outcome.failures.push({ mutation, message: error.message, passing: false });
         outcome.results.push(data?.[`m${i}`] ?? null);
       });
     } catch (error) {
       for (const mutation of group) {
-        outcome.failures.push({ mutation, message: (error as Error).message });
+        outcome.failures.push({ mutation, message: (error as Error).message, passing: isPassing(error) });
         outcome.results.push(null);
       }
     }

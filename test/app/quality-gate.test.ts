@@ -3,6 +3,7 @@ import { GATE_CHECK } from "../../src/domain/quality-gate-report.js";
 import { parseSticky } from "../../src/domain/sticky.js";
 import { type FakeGitHub, GHOST } from "../helpers/fake-github.js";
 import { createHarness, type Harness } from "../helpers/harness.js";
+import { ranJob } from "../helpers/job-outcome.js";
 
 const REPO = "acme/specs";
 let h: Harness;
@@ -529,6 +530,25 @@ describe("closing a SPEC", () => {
     await closeIssue(1, "agent");
     expect(h.fake.issue(REPO, 1).state).toBe("CLOSED");
     expect(labels(2)).toContain("ready");
+  });
+
+  it("keeps the close from counting when the reopen fails on the way, and the next sweep reopens it", async () => {
+    setup();
+    h.fake.addIssue(REPO, { number: 2, title: "API", labels: ["spec", "blocked"], body: "Depends on #1" });
+    await h.receive("issues", h.issueEvent(REPO, 1, "opened"));
+    expect(labels(1)).toContain("ready");
+    h.fake.failNext({ match: (r) => r.operation === "BatchbotWrites", status: 502 });
+    await closeIssue(1, "agent");
+    expect(h.fake.issue(REPO, 1).state).toBe("CLOSED");
+    // Nothing acted on the close: #1 keeps its readiness label, #2 stays blocked.
+    expect(labels(1)).toContain("ready");
+    expect(labels(2)).toContain("blocked");
+    ranJob(await h.jobs.reconcile());
+    expect(h.fake.issue(REPO, 1).state).toBe("OPEN");
+    expect(labels(2)).toContain("blocked");
+    expect(
+      h.fake.botComments(REPO, 1).filter((c) => c.body.includes("before B1 and B2 validated it")),
+    ).toHaveLength(1);
   });
 
   it("lets a SPEC be closed as not planned", async () => {

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { GATE_CHECK } from "../../src/domain/quality-gate-report.js";
+import { failAfter } from "../helpers/faults.js";
 import { createHarness, type Harness } from "../helpers/harness.js";
 import { ranJob } from "../helpers/job-outcome.js";
 
@@ -145,6 +146,32 @@ describe("the sweep and closed SPECs", () => {
     expect(reply).toContain("- Closed SPECs: #1 reopened (closed before B1 and B2 validated)");
     // The readiness labels were judged on the SPEC reopened: nothing for them to do.
     expect(reply).toContain("- Labels: all right");
+  });
+
+  it.each([
+    ["fails once", false],
+    ["lands with its answer lost", true],
+  ])("a reopen that %s is finished by the next sweep, with one note", async (_name, applied) => {
+    h = createHarness();
+    h.fake.addIssue(R, { number: 1, title: "Schema", labels: ["spec"], assignees: ["agent"] });
+    await h.receive("issues", h.issueEvent(R, 1, "opened"));
+    const one = h.fake.issue(R, 1);
+    Object.assign(one, { state: "CLOSED", stateReason: "COMPLETED", closedAt: now(), closedBy: "agent" });
+    h.drop("issues", h.issueEvent(R, 1, "closed", { sender: "agent" }));
+
+    const fault = failAfter(h.fake, { match: (r) => r.operation === "BatchbotWrites", after: 0, applied });
+    const first = ranJob(await h.jobs.reconcile());
+    expect(fault.failed()).toBe(1);
+    expect(first.repositories[0]!.outcome).toBe("failed");
+    expect(one.state).toBe(applied ? "OPEN" : "CLOSED");
+
+    ranJob(await h.jobs.reconcile());
+    expect(one).toMatchObject({ state: "OPEN", stateReason: "REOPENED" });
+    expect(one.labels).toContain("ready");
+    const notes = h.fake.botComments(R, 1).filter((c) => c.body.includes("before B1 and B2 validated it"));
+    expect(notes).toHaveLength(1);
+    h.fake.reset();
+    expect(ranJob(await h.jobs.reconcile()).repositories).toMatchObject([{ outcome: "clean", writes: 0 }]);
   });
 
   it("leaves closed what the gate would have left closed, and a person's in-review label alone", async () => {

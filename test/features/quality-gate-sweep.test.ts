@@ -102,6 +102,7 @@ describe("guardMissedCloses (what the close guard would have done, in-memory por
       ...{ reads: 1, writes: 1, checkWritten: false, progress: null, specs: [1], failures: [] },
       labelChanges: [{ number: 1, change: { add: [], remove: ["in-review"] } }],
       reopened: [1],
+      unsettled: [],
     };
     const after = afterGuard(registry, report);
     expect(after.issues[0]).toMatchObject({ state: "OPEN", closedAt: null, labels: ["spec", "ready"] });

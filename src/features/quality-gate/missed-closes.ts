@@ -37,6 +37,8 @@ export function missedCloses(rt: Runtime, issues: readonly IssueRecord[], now: n
 export interface MissedClosesReport extends GateReport {
   /** SPECs reopened: their close, had it been delivered, would have been undone. */
   reopened: number[];
+  /** SPECs whose close is not allowed but whose reopen GitHub refused: judged again by the next sweep. */
+  unsettled: number[];
 }
 
 /**
@@ -49,7 +51,7 @@ export async function guardMissedCloses(
   numbers: readonly number[],
   port: QualityGatePort = portOf(rt),
 ): Promise<MissedClosesReport> {
-  const total: MissedClosesReport = { ...emptyReport(), reopened: [] };
+  const total: MissedClosesReport = { ...emptyReport(), reopened: [], unsettled: [] };
   const cache = new EventCache();
   if (numbers.length === 0) return total;
   const snapshot = await port.readSpecs(numbers, gateRules(rt.config).e2eCheck);
@@ -59,14 +61,17 @@ export async function guardMissedCloses(
     if (spec?.state !== "CLOSED" || !spec.closedBy || sameLogin(spec.closedBy, rt.botLogin)) continue;
     const { allowed, report } = await decideClose(rt, snapshot, number, spec.closedBy, cache, port);
     addReport(total, report);
-    if (!allowed) total.reopened.push(number);
+    if (!allowed) (report.failures.length ? total.unsettled : total.reopened).push(number);
   }
   return total;
 }
 
-/** The registry after the guard: the reopened SPECs open, with the gate labels it wrote, as a fresh read would be. */
+/**
+ * The registry after the guard: the reopened SPECs open, with the gate labels it wrote, as a fresh read would be;
+ * the unsettled ones handed on as open too, so the steps after leave them (and their readiness label) as they are.
+ */
 export function afterGuard(registry: RegistrySnapshot, report: MissedClosesReport): RegistrySnapshot {
-  const reopened = new Set(report.reopened);
+  const reopened = new Set([...report.reopened, ...report.unsettled]);
   const issues = registry.issues.map((issue) => {
     let labels = issue.labels;
     for (const { number, change } of report.labelChanges)

@@ -27,7 +27,7 @@ import { sameRepo } from "../../domain/references.js";
 import { hasLabel, type IssueRecord } from "../../domain/spec.js";
 import { parseSticky, withSection } from "../../domain/sticky.js";
 import { closeIssueMutation, reopenIssueMutation, stickyMutation } from "../../github/issue-writer.js";
-import { type Mutation, recordWrites } from "../../github/mutations.js";
+import { type Mutation, type MutationOutcome, recordWrites } from "../../github/mutations.js";
 import { qualityGateGitHub } from "../../github/quality-gate-port.js";
 import type {
   GateReadContext,
@@ -179,7 +179,7 @@ export async function writeSpecChanges(
   evaluations: readonly SpecEvaluation[],
   extra: Mutation[],
   report: GateReport,
-): Promise<void> {
+): Promise<MutationOutcome | null> {
   const plans = evaluations
     .map((e) => ({ spec: e.spec, change: gateLabelChange(e.spec.labels, e.state, rt.config) }))
     .filter((p) => !isNoChange(p.change));
@@ -188,9 +188,10 @@ export async function writeSpecChanges(
     report.specs.push(spec.number);
     if (state.validated) mutations.push(...clearGateNote(spec));
   }
-  if (mutations.length === 0) return;
+  if (mutations.length === 0) return null;
   const outcome = await port.runMutations(mutations);
   recordWrites(report, outcome);
+  return outcome;
 }
 
 /** SPEC numbers of this repository that pull request bodies close. */
@@ -363,10 +364,12 @@ export async function decideClose(
   const next = withSection(spec.sticky?.body, GATE_SECTION, missing);
   const sticky = stickyMutation(spec.id, spec.sticky, next, `#${number}`);
   if (sticky) extra.push(sticky);
-  await writeSpecChanges(rt, port, snapshot, [evaluation], extra, report);
-  // A reopen GitHub refused leaves the SPEC closed: then the close stands for everything else too.
-  const reopened = !report.failures.some((f) => f.startsWith(`${extra[0]!.describe}:`));
-  return { allowed: !reopened, report };
+  const outcome = await writeSpecChanges(rt, port, snapshot, [evaluation], extra, report);
+  // A reopen GitHub refuses for good (no permission) leaves the close standing for everything else too. One that
+  // failed on the way leaves the close not allowed: nothing acts on it (its readiness label stays), and the next
+  // sweep finds it and judges it again.
+  const refused = outcome?.failures.some((f) => f.mutation === extra[0] && !f.passing) ?? false;
+  return { allowed: refused, report };
 }
 
 export interface ForceCloseRequest {
